@@ -1,0 +1,107 @@
+"""cjlib: customer journeys in Jupyter.
+
+Map the journey, measure it on real data, link its signals to churn, revenue and customer
+lifetime value, and prioritise action.
+
+Heavy modules (plotly, scipy, statsmodels, the query engines) load on first use, so
+``import cjlib`` is cheap.
+
+Examples
+--------
+>>> import cjlib
+>>> journey_map = cjlib.datasets.load_map("telco")  # doctest: +SKIP
+>>> journey_map.validate()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from cjlib.errors import (
+    CjlibError,
+    DataError,
+    EngineError,
+    MapValidationError,
+    NotFittedError,
+    SchemaError,
+)
+
+__version__ = "0.1.0.dev0"
+
+# public name -> module that defines it; loaded on first attribute access
+_LAZY: dict[str, str] = {
+    "JourneyMap": "cjlib.map",
+    "Persona": "cjlib.map",
+    "Stage": "cjlib.map",
+    "Touchpoint": "cjlib.map",
+    "PainPoint": "cjlib.map",
+    "Opportunity": "cjlib.map",
+    "Objective": "cjlib.map",
+    "read_map": "cjlib.map",
+    "write_map": "cjlib.map",
+    "render_map": "cjlib.map",
+    "EventLog": "cjlib.events",
+}
+_SUBPACKAGES = ("map", "events", "stats", "action", "plot", "widgets", "datasets")
+
+__all__ = [
+    "CjlibError",
+    "DataError",
+    "EngineError",
+    "EventLog",
+    "JourneyMap",
+    "MapValidationError",
+    "NotFittedError",
+    "Objective",
+    "Opportunity",
+    "PainPoint",
+    "Persona",
+    "SchemaError",
+    "Stage",
+    "Touchpoint",
+    "__version__",
+    "action",
+    "datasets",
+    "events",
+    "map",
+    "plot",
+    "read_map",
+    "render_map",
+    "stats",
+    "widgets",
+    "write_map",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBPACKAGES:
+        module = importlib.import_module(f"cjlib.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'cjlib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cjlib import action, datasets, events, map, plot, stats, widgets
+    from cjlib.events import EventLog
+    from cjlib.map import (
+        JourneyMap,
+        Objective,
+        Opportunity,
+        PainPoint,
+        Persona,
+        Stage,
+        Touchpoint,
+        read_map,
+        render_map,
+        write_map,
+    )
