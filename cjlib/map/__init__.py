@@ -1,6 +1,19 @@
-"""The designed journey: map dataclasses, validation, file I/O and rendering."""
+"""The designed journey: map dataclasses, validation, file I/O and rendering.
 
+Examples
+--------
+>>> from cjlib.map import read_map  # doctest: +SKIP
+>>> journey_map = read_map("data/samples/telco/map.yaml")  # doctest: +SKIP
+>>> journey_map.to_frame().head()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cjlib.map._io import MapSyntaxError, read_map, write_map
 from cjlib.map._model import (
+    DIRECTIONS,
     EFFORTS,
     EMOTION_RANGE,
     OWNERSHIPS,
@@ -16,16 +29,35 @@ from cjlib.map._model import (
 )
 
 __all__ = [
+    "DIRECTIONS",
     "EFFORTS",
     "EMOTION_RANGE",
     "OWNERSHIPS",
     "SEVERITIES",
     "FrozenMapping",
     "JourneyMap",
+    "MapSyntaxError",
     "Objective",
     "Opportunity",
     "PainPoint",
     "Persona",
     "Stage",
     "Touchpoint",
+    "read_map",
+    "render_map",
+    "write_map",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the HTML canvas lives with the other renderings in cjlib.plot; re-exported here lazily
+    if name == "render_map":
+        from cjlib.plot._canvas import render_map
+
+        globals()["render_map"] = render_map
+        return render_map
+    raise AttributeError(f"module 'cjlib.map' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cjlib.plot._canvas import render_map

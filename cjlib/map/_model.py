@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "DIRECTIONS",
     "EFFORTS",
     "EMOTION_RANGE",
     "OWNERSHIPS",
@@ -52,6 +53,8 @@ EFFORTS: tuple[str, ...] = ("S", "M", "L", "XL")
 OWNERSHIPS: tuple[str, ...] = ("owned", "partner", "external")
 #: Inclusive range of the emotion scale.
 EMOTION_RANGE: tuple[float, float] = (-2.0, 2.0)
+#: Whether an objective's KPI should go up or down.
+DIRECTIONS: tuple[str, ...] = ("increase", "decrease")
 
 
 class FrozenMapping(Mapping[str, Any]):
@@ -94,6 +97,21 @@ def _freeze_mapping(obj: Any, name: str) -> None:
     value = getattr(obj, name)
     if not isinstance(value, FrozenMapping):
         object.__setattr__(obj, name, FrozenMapping(value if value is not None else {}))
+
+
+def freeze_json_value(value: Any) -> Any:
+    """Return ``value`` with mappings made :class:`FrozenMapping`, lists made tuples, dates ISO.
+
+    Free metadata must survive YAML and JSON round trips unchanged, so it is kept in the shapes
+    both formats give back: nested read-only mappings, tuples for lists and ISO strings for dates.
+    """
+    if isinstance(value, Mapping):
+        return FrozenMapping({key: freeze_json_value(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze_json_value(item) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _freeze_tuple(obj: Any, name: str) -> None:
@@ -320,7 +338,9 @@ class JourneyMap:
     def __post_init__(self) -> None:
         for name in ("personas", "stages", "objectives"):
             _freeze_tuple(self, name)
-        _freeze_mapping(self, "metadata")
+        metadata = self.metadata if self.metadata is not None else {}
+        if isinstance(metadata, Mapping):
+            object.__setattr__(self, "metadata", freeze_json_value(metadata))
 
     # -- navigation -------------------------------------------------------------------------
     def iter_touchpoints(self) -> Iterator[tuple[Stage, Touchpoint]]:
@@ -363,3 +383,203 @@ class JourneyMap:
             if tp.id == touchpoint_id:
                 return stage
         raise KeyError(f"no touchpoint with id {touchpoint_id!r}")
+
+    # -- plain data and files -------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> JourneyMap:
+        """Build a map from plain data in the file format (as ``yaml.safe_load`` returns it).
+
+        Parameters
+        ----------
+        data : mapping
+            Field names exactly as the dataclasses', nested (map → stages → touchpoints →
+            pain_points / opportunities); emotion as a mapping persona id → score; deadline as
+            an ISO date string or a date. A lone string where a list of strings is expected
+            is read as a one-item list; an empty (null) optional field as "not given".
+        validate : bool, default True
+            Also run :meth:`validate`, so that one error lists both the structural and the
+            semantic problems. With ``False`` only structural problems raise.
+
+        Raises
+        ------
+        cjlib.MapValidationError
+            With ``.problems`` listing every problem: wrong shapes (a list where a mapping is
+            expected), unknown fields (with the closest allowed name), missing required
+            fields, and with ``validate=True`` every rule of :meth:`validate`.
+
+        Examples
+        --------
+        >>> jm = JourneyMap.from_dict({
+        ...     "id": "demo", "name": "Demo", "personas": [{"id": "p", "name": "P"}],
+        ...     "stages": [{"id": "s", "name": "S", "touchpoints": [
+        ...         {"id": "t", "name": "T", "emotion": {"p": 1}}]}]})
+        >>> jm.touchpoint("t").emotion["p"]
+        1.0
+        """
+        from cjlib.errors import MapValidationError
+        from cjlib.map._codec import map_from_dict
+        from cjlib.map._validate import find_problems
+
+        journey_map, problems = map_from_dict(data)
+        if journey_map is not None and validate:
+            structural = [p.path for p in problems]
+            for problem in find_problems(journey_map):
+                if not any(_covers(path, problem.path) for path in structural):
+                    problems.append(problem)
+        if problems or journey_map is None:
+            raise MapValidationError(problems)
+        return journey_map
+
+    def to_dict(self, *, include_defaults: bool = True) -> dict[str, Any]:
+        """Return the map as plain data in the file format (dicts, lists, strings, numbers).
+
+        Parameters
+        ----------
+        include_defaults : bool, default True
+            With ``False``, fields still at their default value are left out (as
+            :func:`cjlib.map.write_map` does); :meth:`from_dict` restores them.
+
+        Examples
+        --------
+        >>> jm = JourneyMap(id="demo", name="Demo")
+        >>> jm.to_dict(include_defaults=False)
+        {'id': 'demo', 'name': 'Demo'}
+        >>> JourneyMap.from_dict(jm.to_dict(), validate=False) == jm
+        True
+        """
+        from cjlib.map._codec import map_to_dict
+
+        return map_to_dict(self, include_defaults=include_defaults)
+
+    def problems(self) -> list[Any]:
+        """Return every problem of the map as :class:`cjlib.errors.Problem` (empty when valid).
+
+        Examples
+        --------
+        >>> [str(p) for p in JourneyMap(id="demo", name="").problems()][:1]
+        ["name: must not be empty (got '')"]
+        """
+        from cjlib.map._validate import find_problems
+
+        return find_problems(self)
+
+    def validate(self) -> JourneyMap:
+        """Check every rule of a well-formed map; return the map itself when it is valid.
+
+        The rules: ids are present, one word and unique per kind (stages, touchpoints across
+        all stages, personas, pain points, opportunities, objectives); names and texts are
+        non-empty strings; references resolve (emotion keys and pain-point ``personas`` are
+        persona ids, opportunity ``addresses`` are pain-point ids); emotions are numbers in
+        -2..+2; severity, effort, ownership and direction take their allowed values; every
+        stage has a touchpoint; persona shares lie in 0..1 and sum to at most 1; persona
+        segments are distinct; an event name binds at most one touchpoint; objectives have a
+        date deadline and a target on the right side of their baseline; metadata is
+        JSON-like.
+
+        Returns
+        -------
+        JourneyMap
+            ``self``, so that ``jm = JourneyMap(...).validate()`` reads naturally.
+
+        Raises
+        ------
+        cjlib.MapValidationError
+            ``.problems`` lists every problem, each with the field path (for example
+            ``stages[2].touchpoints[0].emotion.family``), what is allowed and the bad value.
+
+        Examples
+        --------
+        >>> from cjlib.errors import MapValidationError
+        >>> jm = JourneyMap(id="demo", name="Demo", personas=(Persona("p", "P"),),
+        ...                 stages=(Stage("s", "S", touchpoints=(
+        ...                     Touchpoint("t", "T", emotion={"p": 3, "q": 0}),)),))
+        >>> try:
+        ...     jm.validate()
+        ... except MapValidationError as err:
+        ...     print([p.path for p in err.problems])
+        ['stages[0].touchpoints[0].emotion.p', 'stages[0].touchpoints[0].emotion.q']
+        """
+        from cjlib.errors import MapValidationError
+
+        problems = self.problems()
+        if problems:
+            raise MapValidationError(problems)
+        return self
+
+    # -- tables ----------------------------------------------------------------------------
+    def to_frame(self) -> Any:
+        """Return a tidy table with one row per touchpoint × persona.
+
+        Columns: ``stage_id``, ``stage_name``, ``stage_order`` (1 = first stage),
+        ``touchpoint_id``, ``touchpoint_name``, ``touchpoint_order`` (1 = first touchpoint of
+        the journey), ``channel``, ``owner`` (the touchpoint's, else its stage's),
+        ``ownership``, ``persona``, ``emotion`` (NaN when not drawn for that persona),
+        ``pain_points_low`` … ``pain_points_critical`` and ``pain_points`` (counts of the pain
+        points that affect that persona), ``opportunities`` (count) and ``events`` (tuple).
+        A map without personas gets one row per touchpoint with a missing persona.
+
+        Examples
+        --------
+        >>> jm = JourneyMap(id="demo", name="Demo", personas=(Persona("p", "P"),),
+        ...                 stages=(Stage("s", "S", touchpoints=(
+        ...                     Touchpoint("t", "T", emotion={"p": -1.0},
+        ...                                pain_points=(PainPoint("Slow", "high"),)),)),))
+        >>> jm.to_frame()[["touchpoint_id", "persona", "emotion", "pain_points_high"]]
+          touchpoint_id persona  emotion  pain_points_high
+        0             t       p     -1.0                 1
+        """
+        from cjlib.map._frame import map_to_frame
+
+        return map_to_frame(self)
+
+    def pain_points_frame(self) -> Any:
+        """Return one row per pain point: where it sits, its text, severity and personas.
+
+        Columns: ``stage_id``, ``touchpoint_id``, ``touchpoint_name``, ``touchpoint_order``,
+        ``pain_point_id``, ``text``, ``severity`` (ordered categorical, low < … < critical),
+        ``personas`` (tuple; empty means all), ``owner``, ``opportunities`` (ids of the
+        opportunities that address it).
+
+        Examples
+        --------
+        >>> jm = JourneyMap(id="demo", name="Demo", stages=(Stage("s", "S", touchpoints=(
+        ...     Touchpoint("t", "T", pain_points=(PainPoint("Slow", "high", id="slow"),)),)),))
+        >>> jm.pain_points_frame()[["pain_point_id", "severity"]]
+          pain_point_id severity
+        0          slow     high
+        """
+        from cjlib.map._frame import pain_points_frame
+
+        return pain_points_frame(self)
+
+    def opportunities_frame(self) -> Any:
+        """Return one row per opportunity: where it sits, text, effort, owner and effect.
+
+        Columns: ``stage_id``, ``touchpoint_id``, ``touchpoint_name``, ``touchpoint_order``,
+        ``opportunity_id``, ``text``, ``effort`` (ordered categorical, S < M < L < XL),
+        ``owner``, ``expected_effect`` (NaN when not given), ``addresses`` (tuple of pain
+        point ids).
+
+        Examples
+        --------
+        >>> from cjlib.map import Opportunity
+        >>> jm = JourneyMap(id="demo", name="Demo", stages=(Stage("s", "S", touchpoints=(
+        ...     Touchpoint("t", "T", opportunities=(Opportunity("Cache", "S", id="c"),)),)),))
+        >>> jm.opportunities_frame()[["opportunity_id", "effort"]]
+          opportunity_id effort
+        0              c      S
+        """
+        from cjlib.map._frame import opportunities_frame
+
+        return opportunities_frame(self)
+
+    # -- display ---------------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        from cjlib.plot._canvas import render_map
+
+        return render_map(self, standalone=False)
+
+
+def _covers(parent: str, path: str) -> bool:
+    """Whether a problem at ``parent`` already explains one at ``path`` (same field or inside)."""
+    return path == parent or path.startswith((parent + ".", parent + "["))

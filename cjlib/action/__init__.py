@@ -1,0 +1,64 @@
+"""From measured effects to action, and proof that it worked.
+
+"Did it work?": :func:`evaluate_change` (interrupted time series or difference-in-differences
+around a change date), :func:`ab_test` (randomised tests of conversion or revenue) and the
+test-design helpers :func:`sample_size`, :func:`power` and :func:`minimum_detectable_effect`.
+scipy, statsmodels and plotly load on first use.
+
+Examples
+--------
+>>> import cjlib.action as act
+>>> act.sample_size(baseline=0.10, mde=0.10, relative=True).n_control
+14751
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> private module that defines it; loaded on first attribute access
+_LAZY: dict[str, str] = {
+    "evaluate_change": "cjlib.action._evaluate",
+    "ChangeEvaluation": "cjlib.action._evaluate",
+    "PreTrendWarning": "cjlib.action._warnings",
+    "ab_test": "cjlib.action._abtest",
+    "ABTestResult": "cjlib.action._abtest",
+    "SampleRatioMismatchWarning": "cjlib.action._warnings",
+    "sample_size": "cjlib.action._power",
+    "power": "cjlib.action._power",
+    "minimum_detectable_effect": "cjlib.action._power",
+    "PowerAnalysis": "cjlib.action._power",
+}
+
+__all__ = [
+    "ABTestResult",
+    "ChangeEvaluation",
+    "PowerAnalysis",
+    "PreTrendWarning",
+    "SampleRatioMismatchWarning",
+    "ab_test",
+    "evaluate_change",
+    "minimum_detectable_effect",
+    "power",
+    "sample_size",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cjlib.action' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cjlib.action._abtest import ABTestResult, ab_test
+    from cjlib.action._evaluate import ChangeEvaluation, evaluate_change
+    from cjlib.action._power import PowerAnalysis, minimum_detectable_effect, power, sample_size
+    from cjlib.action._warnings import PreTrendWarning, SampleRatioMismatchWarning

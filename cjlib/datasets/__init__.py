@@ -1,0 +1,49 @@
+"""Sample data sets and a journey simulator with planted, known effects.
+
+Examples
+--------
+>>> from cjlib import datasets
+>>> datasets.list_samples()["name"].tolist()
+['telco', 'shop']
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "SimulatedData",
+    "list_samples",
+    "load_map",
+    "load_sample",
+    "simulate",
+    "simulate_to_parquet",
+]
+
+_LAZY = {
+    "SimulatedData": "cjlib.datasets._simulate",
+    "simulate": "cjlib.datasets._simulate",
+    "simulate_to_parquet": "cjlib.datasets._parquet",
+    "load_map": "cjlib.datasets._loaders",
+    "load_sample": "cjlib.datasets._loaders",
+    "list_samples": "cjlib.datasets._loaders",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cjlib.datasets' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cjlib.datasets._loaders import list_samples, load_map, load_sample
+    from cjlib.datasets._parquet import simulate_to_parquet
+    from cjlib.datasets._simulate import SimulatedData, simulate

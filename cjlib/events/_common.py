@@ -1,0 +1,146 @@
+"""Small helpers shared by the event-log computations (Ibis expressions only, no engine)."""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+from collections.abc import Iterable, Sequence
+from statistics import NormalDist
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from cjlib.errors import DataError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cjlib.events._log import EventLog
+
+__all__ = [
+    "LEVELS",
+    "as_names",
+    "customer_window",
+    "micros_to_timedelta",
+    "parse_duration",
+    "sequence",
+    "wilson",
+]
+
+LEVELS = ("event", "touchpoint", "stage")
+ORDER = "_order"
+
+
+def customer_window(**kwargs: Any) -> Any:
+    """Window over one customer's events in time order, ties broken by input order."""
+    return ibis.window(group_by="customer_id", order_by=["timestamp", ORDER], **kwargs)
+
+
+def parse_duration(value: Any, param: str, *, allow_none: bool = True) -> pd.Timedelta | None:
+    """Parse ``"30min"``, ``"14D"``, a ``timedelta`` or ``pd.Timedelta`` into a positive Timedelta."""
+    if value is None:
+        if allow_none:
+            return None
+        raise DataError(f"{param} is required: a duration such as '30min' or '14D'")
+    try:
+        td = pd.Timedelta(value)
+    except (ValueError, TypeError) as exc:
+        raise DataError(
+            f"{param} must be a duration such as '30min', '14D' or a timedelta; got {value!r}"
+        ) from exc
+    if pd.isna(td) or td <= pd.Timedelta(0):
+        raise DataError(f"{param} must be a positive duration; got {value!r}")
+    return td
+
+
+def micros_to_timedelta(values: Any) -> Any:
+    """Microseconds (float or int, NaN allowed) → pandas timedeltas, rounded to 1 µs."""
+    if isinstance(values, pd.Series):
+        arr = pd.to_numeric(values, errors="coerce").astype("float64")
+        return pd.to_timedelta(arr.round(), unit="us").astype("timedelta64[ns]")
+    if values is None or (isinstance(values, float) and math.isnan(values)):
+        return pd.NaT
+    return pd.Timedelta(round(float(values)), unit="us")
+
+
+def wilson(successes: Any, trials: Any, confidence: float = 0.95) -> tuple[Any, Any]:
+    """Wilson score interval for a binomial proportion (Wilson 1927, JASA 22:209-212).
+
+    Returns (low, high) arrays; NaN where ``trials`` is 0.
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+        low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
+        high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    return low, high
+
+
+def check_confidence(confidence: float) -> float:
+    """Validate a confidence level in (0, 1)."""
+    if not isinstance(confidence, int | float) or not 0 < confidence < 1:
+        raise DataError(f"confidence must be a number between 0 and 1; got {confidence!r}")
+    return float(confidence)
+
+
+def as_names(value: str | Iterable[str] | None, param: str) -> tuple[str, ...]:
+    """Normalise an event name or a list of names (glob patterns allowed) into a tuple."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: tuple[str, ...] = (value,)
+    else:
+        try:
+            items = tuple(value)
+        except TypeError as exc:
+            raise DataError(f"{param} must be an event name or a list of names; got {value!r}") from exc
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise DataError(f"{param} must hold non-empty event names; got {item!r}")
+    return items
+
+
+def matches(column: ir.StringValue, names: Sequence[str], known: Sequence[str]) -> ir.BooleanValue:
+    """Boolean expression: ``column`` is one of ``names`` (glob patterns expanded on ``known``)."""
+    expanded = expand(names, known)
+    if not expanded:
+        return ibis.literal(False)
+    return column.isin(sorted(expanded))
+
+
+def expand(names: Sequence[str], known: Sequence[str]) -> set[str]:
+    """Expand glob patterns (``support_*``) against the known values."""
+    out: set[str] = set()
+    for name in names:
+        if any(ch in name for ch in "*?["):
+            out.update(k for k in known if fnmatch.fnmatchcase(k, name))
+        else:
+            out.add(name)
+    return out
+
+
+def sequence(log: EventLog, level: str) -> ir.Table:
+    """The customer's sequence of items at ``level`` with columns customer_id, timestamp,
+    ``_order``, ``item``, ``channel``.
+
+    At ``touchpoint``/``stage`` level events the map does not know are dropped and
+    consecutive repeats of the same item are collapsed into one visit (its first event).
+    """
+    if level not in LEVELS:
+        raise DataError(f"level must be one of {list(LEVELS)}; got {level!r}")
+    t = log._table
+    if level == "event":
+        return t.select("customer_id", "timestamp", ORDER, "channel", item=t.event)
+    log._require_bound(f"level={level!r}")
+    s = t.filter(t[level].notnull()).select(
+        "customer_id", "timestamp", ORDER, "channel", item=t[level]
+    )
+    prev = s.item.lag().over(customer_window())
+    s = s.mutate(_prev=prev)
+    return s.filter(s._prev.isnull() | (s._prev != s.item)).drop("_prev")

@@ -1,0 +1,405 @@
+"""The one module that talks to query engines: DuckDB (embedded default) and Apache Spark.
+
+Everything else in :mod:`cjlib.events` is written as Ibis expressions over the table this
+module hands out, and gets results back through :func:`execute`. Only this module imports
+``duckdb`` or ``pyspark``, builds connections, registers data, or knows an engine-specific
+function name.
+
+Engine policy (see ``docs/adr/0004-query-engine.md``):
+
+* DuckDB runs in-process with an explicit ``memory_limit`` (default: 60 % of RAM), an explicit
+  ``temp_directory`` and ``max_temp_directory_size`` (default 20 GiB), ``TimeZone='UTC'`` and
+  ``preserve_insertion_order=false``. Change them with :func:`configure_duckdb`.
+* Out-of-memory and out-of-disk failures become :class:`cjlib.errors.EngineError` with advice.
+* Spark sessions are used as given; timestamps are read in the session time zone, which should
+  be UTC (cjlib checks and says so).
+
+Examples
+--------
+>>> from cjlib.events import _engine
+>>> backend = _engine.duckdb_backend()
+>>> _engine.backend_name(backend)
+'duckdb'
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import tempfile
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pandas as pd
+
+from cjlib.errors import DataError, EngineError
+
+__all__ = [
+    "DuckDBSettings",
+    "backend_name",
+    "backend_of",
+    "configure_duckdb",
+    "duckdb_backend",
+    "epoch_micros",
+    "execute",
+    "materialize",
+    "read_parquet",
+    "register_pandas",
+    "spark_backend",
+    "table_from_spark",
+]
+
+_names = itertools.count()
+
+
+def _fresh_name(prefix: str) -> str:
+    return f"cjlib_{prefix}_{os.getpid()}_{next(_names)}"
+
+
+def _total_memory_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return None
+
+
+def _default_memory_limit() -> str:
+    total = _total_memory_bytes()
+    if total is None:  # pragma: no cover - non-POSIX
+        return "4GB"
+    return f"{max(1, int(total * 0.6 / 2**20))}MB"
+
+
+@dataclass
+class DuckDBSettings:
+    """Settings applied to cjlib's DuckDB connection.
+
+    Parameters
+    ----------
+    memory_limit : str
+        DuckDB ``memory_limit`` (e.g. ``"4GB"``). Default: 60 % of physical memory.
+    temp_directory : str
+        Where DuckDB spills when a computation exceeds the memory limit. Default: a
+        ``cjlib-duckdb`` folder in the system temporary directory.
+    max_temp_directory_size : str
+        Upper bound on spilled data, so a runaway query fails clearly instead of filling
+        the disk. Default ``"20GB"``.
+    threads : int or None
+        Worker threads; ``None`` lets DuckDB use every core.
+    """
+
+    memory_limit: str = field(default_factory=_default_memory_limit)
+    temp_directory: str = field(
+        default_factory=lambda: os.path.join(tempfile.gettempdir(), "cjlib-duckdb")
+    )
+    max_temp_directory_size: str = "20GB"
+    threads: int | None = None
+
+
+_settings = DuckDBSettings()
+_duckdb: Any = None  # the shared ibis DuckDB backend, created on first use
+
+
+def _apply_settings(raw: Any, settings: DuckDBSettings) -> None:
+    os.makedirs(settings.temp_directory, exist_ok=True)
+    raw.execute(f"SET memory_limit = '{settings.memory_limit}'")
+    raw.execute(f"SET temp_directory = '{settings.temp_directory}'")
+    raw.execute(f"SET max_temp_directory_size = '{settings.max_temp_directory_size}'")
+    raw.execute("SET TimeZone = 'UTC'")
+    # cjlib always orders explicitly (by time and input order), so DuckDB need not keep
+    # insertion order; this lets it stream large scans with less memory.
+    raw.execute("SET preserve_insertion_order = false")
+    if settings.threads is not None:
+        raw.execute(f"SET threads = {int(settings.threads)}")
+
+
+def configure_duckdb(
+    *,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+    max_temp_directory_size: str | None = None,
+    threads: int | None = None,
+) -> DuckDBSettings:
+    """Change the settings of cjlib's shared DuckDB connection and return them.
+
+    Parameters
+    ----------
+    memory_limit, temp_directory, max_temp_directory_size, threads
+        See :class:`DuckDBSettings`; ``None`` keeps the current value.
+
+    Returns
+    -------
+    DuckDBSettings
+        The settings now in force.
+
+    Examples
+    --------
+    >>> from cjlib.events import configure_duckdb
+    >>> configure_duckdb(max_temp_directory_size="20GB").max_temp_directory_size
+    '20GB'
+    """
+    pattern = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+    for name, value in (
+        ("memory_limit", memory_limit),
+        ("max_temp_directory_size", max_temp_directory_size),
+    ):
+        if value is not None and not pattern.match(value):
+            raise DataError(f"{name} must be a size such as '4GB' or '512MB'; got {value!r}")
+    if threads is not None and (not isinstance(threads, int) or threads < 1):
+        raise DataError(f"threads must be a positive integer or None; got {threads!r}")
+    if memory_limit is not None:
+        _settings.memory_limit = memory_limit
+    if temp_directory is not None:
+        _settings.temp_directory = str(temp_directory)
+    if max_temp_directory_size is not None:
+        _settings.max_temp_directory_size = max_temp_directory_size
+    if threads is not None:
+        _settings.threads = threads
+    if _duckdb is not None:
+        _apply_settings(_duckdb.con, _settings)
+    return DuckDBSettings(**vars(_settings))
+
+
+def duckdb_backend() -> Any:
+    """Return cjlib's shared in-process DuckDB backend (an Ibis backend), creating it once."""
+    global _duckdb
+    if _duckdb is None:
+        backend = ibis.duckdb.connect()
+        _apply_settings(backend.con, _settings)
+        _duckdb = backend
+    return _duckdb
+
+
+def spark_backend(session: Any) -> Any:
+    """Return an Ibis backend over a ``pyspark.sql.SparkSession``."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - pyspark is an optional extra
+        raise EngineError(
+            "the Spark engine needs pyspark; install it with `pip install cjlib[spark]`"
+        ) from exc
+    if not isinstance(session, SparkSession):
+        raise DataError(
+            f"engine must be 'duckdb' or a pyspark.sql.SparkSession; got {type(session).__name__}"
+        )
+    tz = session.conf.get("spark.sql.session.timeZone")
+    if tz not in ("UTC", "Etc/UTC", "GMT", "Z", "+00:00"):
+        raise EngineError(
+            "the Spark session time zone must be UTC so event times are not shifted; got "
+            f"{tz!r}. Set it with spark.conf.set('spark.sql.session.timeZone', 'UTC')"
+        )
+    return ibis.pyspark.connect(session)
+
+
+def backend_of(table: ir.Table) -> Any:
+    """Return the Ibis backend that holds ``table``."""
+    try:
+        return table._find_backend()
+    except Exception as exc:
+        raise EngineError(f"the Ibis table is not bound to a backend: {exc}") from exc
+
+
+def backend_name(backend: Any) -> str:
+    """``'duckdb'`` or ``'pyspark'`` (the Ibis backend name)."""
+    return str(backend.name)
+
+
+def resolve_backend(engine: Any) -> Any:
+    """Turn an ``engine=`` argument (``"duckdb"``, a SparkSession or an Ibis backend) into a backend."""
+    if engine is None or (isinstance(engine, str) and engine == "duckdb"):
+        return duckdb_backend()
+    if isinstance(engine, str):
+        raise DataError(
+            f"engine must be 'duckdb', a pyspark.sql.SparkSession or an Ibis backend; got {engine!r}"
+        )
+    if getattr(engine, "name", None) in ("duckdb", "pyspark") and hasattr(engine, "table"):
+        return engine
+    return spark_backend(engine)
+
+
+def register_pandas(df: pd.DataFrame, backend: Any) -> ir.Table:
+    """Copy a pandas frame into the engine and return it as an Ibis table."""
+    name = _fresh_name("events")
+    if backend_name(backend) == "duckdb":
+        raw = backend.con
+        view = name + "_view"
+        raw.register(view, df)
+        try:
+            raw.execute(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM "{view}"')
+        except Exception as exc:
+            raise _translate(exc) from exc
+        finally:
+            raw.unregister(view)
+        return backend.table(name)
+    if backend_name(backend) == "pyspark":
+        session = backend._session
+        sdf = session.createDataFrame(df)
+        sdf.createOrReplaceTempView(name)
+        return backend.table(name)
+    raise EngineError(f"unsupported backend {backend_name(backend)!r}")  # pragma: no cover
+
+
+def table_from_spark(spark_df: Any) -> tuple[ir.Table, Any]:
+    """Register a Spark DataFrame as a temp view and return (Ibis table, backend)."""
+    backend = spark_backend(spark_df.sparkSession)
+    name = _fresh_name("spark")
+    spark_df.createOrReplaceTempView(name)
+    return backend.table(name), backend
+
+
+def _is_glob(path: str) -> bool:
+    return any(ch in path for ch in "*?[")
+
+
+def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, str]:
+    """Lazily open Parquet file(s) and return (table, name of the input-order column).
+
+    On DuckDB the input order is kept as ``(filename, file_row_number)`` so ties in time keep
+    the order rows have in the files, without reading anything now.
+    """
+    path = os.fspath(path)
+    if backend_name(backend) == "duckdb":
+        import glob as _glob
+
+        files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
+        if not files:
+            raise DataError(f"path: the pattern {path!r} matches no file")
+        if not os.path.exists(files[0]):
+            raise DataError(f"path: no such file {path!r}")
+        name = _fresh_name("parquet")
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        ranks = ", ".join(
+            "('" + f.replace("'", "''") + f"', {i})" for i, f in enumerate(files)
+        )
+        # input order = (file rank, row number in file), packed in one integer without a sort
+        sql = (
+            f'CREATE TEMP VIEW "{name}" AS SELECT r.* EXCLUDE (filename, file_row_number), '
+            f"f.rank * {2**40} + r.file_row_number AS __cjlib_seq "
+            f"FROM read_parquet([{listed}], filename = true, file_row_number = true) r "
+            f"JOIN (VALUES {ranks}) f(fname, rank) ON r.filename = f.fname"
+            if len(files) > 1
+            else f'CREATE TEMP VIEW "{name}" AS SELECT * EXCLUDE (file_row_number), '
+            f"file_row_number AS __cjlib_seq "
+            f"FROM read_parquet([{listed}], file_row_number = true)"
+        )
+        try:
+            backend.con.execute(sql)
+        except Exception as exc:
+            raise _translate(exc, what=f"reading Parquet {path!r}") from exc
+        return backend.table(name), "__cjlib_seq"
+    session = backend._session
+    from pyspark.sql import functions as F
+
+    sdf = session.read.parquet(path).withColumn("__cjlib_seq", F.monotonically_increasing_id())
+    name = _fresh_name("parquet")
+    sdf.createOrReplaceTempView(name)
+    return backend.table(name), "__cjlib_seq"
+
+
+@ibis.udf.scalar.builtin(name="epoch_us")
+def _duckdb_epoch_us(t: dt.timestamp) -> dt.int64:  # type: ignore[empty-body]
+    """DuckDB ``epoch_us``: microseconds since the Unix epoch."""
+
+
+@ibis.udf.scalar.builtin(name="unix_micros")
+def _spark_unix_micros(t: dt.timestamp) -> dt.int64:  # type: ignore[empty-body]
+    """Spark ``unix_micros``: microseconds since the Unix epoch."""
+
+
+def epoch_micros(column: ir.TimestampValue, backend: Any) -> ir.IntegerValue:
+    """Microseconds since the Unix epoch, exactly, on every engine.
+
+    The one place cjlib turns times into numbers. Ibis's ``epoch_seconds()`` is not used: on
+    DuckDB it is typed as an integer but returns fractions, and on Spark it truncates to
+    whole seconds; both engines have an exact microsecond function, picked here.
+    """
+    if backend_name(backend) == "duckdb":
+        return _duckdb_epoch_us(column)
+    return _spark_unix_micros(column)
+
+
+def materialize(expr: ir.Table, backend: Any) -> ir.Table:
+    """Compute ``expr`` once into an engine-side temporary table and return it.
+
+    Used before an exact median over a window function's output: DuckDB 2.0 otherwise spills
+    tens of GB on large logs (see ADR 0004). On Spark the plan is returned unchanged.
+    """
+    if backend_name(backend) != "duckdb":
+        return expr
+    name = _fresh_name("tmp")
+    sql = backend.compile(expr)
+    try:
+        backend.con.execute(f'CREATE TEMP TABLE "{name}" AS {sql}')
+    except Exception as exc:
+        raise _translate(exc) from exc
+    return backend.table(name)
+
+
+def drop_temp(table: ir.Table, backend: Any) -> None:
+    """Drop a temporary table made by :func:`materialize` (no-op elsewhere)."""
+    if backend_name(backend) != "duckdb":
+        return
+    name = table.get_name()
+    if name.startswith("cjlib_tmp_"):
+        backend.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def execute(expr: ir.Expr, backend: Any | None = None) -> Any:
+    """Run an expression and return pandas, turning engine failures into cjlib errors."""
+    try:
+        with warnings.catch_warnings():
+            # Ibis 12 calls a DuckDB 2.0 method that DuckDB now flags as deprecated
+            warnings.filterwarnings(
+                "ignore", message=".*fetch_arrow_table.*", category=DeprecationWarning
+            )
+            if backend is None:
+                return expr.execute()
+            return backend.execute(expr)
+    except (DataError, EngineError):
+        raise
+    except Exception as exc:
+        raise _translate(exc) from exc
+
+
+def _translate(exc: BaseException, *, what: str = "running the query") -> Exception:
+    text = str(exc)
+    low = text.lower()
+    if "out of memory" in low or "outofmemory" in low or "java heap space" in low:
+        return EngineError(
+            f"the engine ran out of memory while {what} (memory_limit="
+            f"{_settings.memory_limit}). Raise it with cjlib.events.configure_duckdb("
+            "memory_limit=...) or use Spark for this log. Engine said: " + text.splitlines()[0]
+        )
+    if (
+        "no space left" in low
+        or "max_temp_directory_size" in low
+        or "maximum temp directory size" in low
+    ):
+        return EngineError(
+            f"the engine ran out of temporary disk space while {what} (temp_directory="
+            f"{_settings.temp_directory!r}, max_temp_directory_size="
+            f"{_settings.max_temp_directory_size}). Free space or raise the limit with "
+            "cjlib.events.configure_duckdb(...). Engine said: " + text.splitlines()[0]
+        )
+    if "no files found" in low or "no such file" in low or "path does not exist" in low:
+        return DataError(f"{what}: {text.splitlines()[0]}")
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return EngineError(
+        f"the query engine failed while {what}: {type(exc).__name__}: {first[:500]}"
+    )
+
+
+def call_engine(fn: Callable[[], Any], *, what: str) -> Any:
+    """Call ``fn`` and translate engine failures into cjlib errors."""
+    try:
+        return fn()
+    except (DataError, EngineError):
+        raise
+    except Exception as exc:
+        raise _translate(exc, what=what) from exc

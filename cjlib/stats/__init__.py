@@ -1,0 +1,72 @@
+"""Statistics that link journey signals to churn, revenue and customer lifetime value.
+
+Every function takes plain pandas tables and returns a result object with ``.table``,
+``.summary()``, ``.plot()``, ``.to_dict()`` and an HTML representation for Jupyter; the CLV
+models follow scikit-learn's fit/predict contract. scipy and statsmodels load on first use.
+
+Examples
+--------
+>>> import cjlib.stats as cs
+>>> sorted(cs.__all__)[:3]
+['BetaGeoModel', 'GammaGammaModel', 'bh_qvalues']
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> private module that defines it
+_LAZY: dict[str, str] = {
+    "link": "cjlib.stats._link",
+    "bh_qvalues": "cjlib.stats._multiplicity",
+    "survival": "cjlib.stats._survival",
+    "cox": "cjlib.stats._cox",
+    "churn_model": "cjlib.stats._churn",
+    "rfm_summary": "cjlib.stats._rfm",
+    "BetaGeoModel": "cjlib.stats._bgnbd",
+    "GammaGammaModel": "cjlib.stats._gammagamma",
+    "holdout_validation": "cjlib.stats._holdout",
+    "markov_attribution": "cjlib.stats._markov",
+    "drivers": "cjlib.stats._drivers",
+}
+
+__all__ = [
+    "BetaGeoModel",
+    "GammaGammaModel",
+    "bh_qvalues",
+    "churn_model",
+    "cox",
+    "drivers",
+    "holdout_validation",
+    "link",
+    "markov_attribution",
+    "rfm_summary",
+    "survival",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cjlib.stats' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cjlib.stats._bgnbd import BetaGeoModel
+    from cjlib.stats._churn import churn_model
+    from cjlib.stats._cox import cox
+    from cjlib.stats._drivers import drivers
+    from cjlib.stats._gammagamma import GammaGammaModel
+    from cjlib.stats._holdout import holdout_validation
+    from cjlib.stats._link import link
+    from cjlib.stats._markov import markov_attribution
+    from cjlib.stats._multiplicity import bh_qvalues
+    from cjlib.stats._rfm import rfm_summary
+    from cjlib.stats._survival import survival

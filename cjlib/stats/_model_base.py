@@ -1,0 +1,119 @@
+"""Shared machinery of the maximum-likelihood CLV models (fit state, reports, SEs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from cjlib.errors import DataError, NotFittedError
+from cjlib.stats._result import StatsResult
+
+__all__ = ["MLModel"]
+
+
+class MLModel:
+    """Base of the CLV models: scikit-learn style fit state and result-like reporting."""
+
+    _param_names: tuple[str, ...] = ()
+    _title = "model"
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise NotFittedError(
+                f"this {type(self).__name__} is not fitted yet; call .fit(summary) first"
+            )
+
+    def _maximise(
+        self, neg_ll: Callable[[np.ndarray], float], start: np.ndarray, weight: float
+    ) -> tuple[np.ndarray, float, bool, np.ndarray]:
+        """Minimise ``neg_ll`` over log-parameters; return params, LL, converged, covariance."""
+
+        def scaled(theta: np.ndarray) -> float:
+            value = neg_ll(theta) / weight
+            return value if np.isfinite(value) else 1e300
+
+        # quasi-Newton first (few evaluations); the simplex only as a fallback
+        best = optimize.minimize(scaled, start, method="L-BFGS-B",
+                                 options={"ftol": 1e-13, "gtol": 1e-8, "maxiter": 2000})
+        if float(np.max(np.abs(optimize.approx_fprime(best.x, scaled, 1e-7)))) > 1e-4:
+            simplex = optimize.minimize(scaled, best.x, method="Nelder-Mead",
+                                        options={"maxiter": 4000, "xatol": 1e-7,
+                                                 "fatol": 1e-11})
+            polish = optimize.minimize(scaled, simplex.x, method="BFGS",
+                                       options={"gtol": 1e-7})
+            best = min((best, simplex, polish), key=lambda r: r.fun)
+        theta = best.x
+        from statsmodels.tools.numdiff import approx_hess3
+
+        hess = approx_hess3(theta, neg_ll)
+        try:
+            cov_log = np.linalg.inv(hess)
+        except np.linalg.LinAlgError:
+            cov_log = np.full_like(hess, np.nan)
+        params = np.exp(theta)
+        cov = cov_log * np.outer(params, params)  # delta method from log to natural scale
+        # BFGS often stops with "precision loss" right at the optimum: judge by the gradient
+        gradient = optimize.approx_fprime(theta, scaled, 1e-7)
+        converged = bool(np.isfinite(best.fun)) and float(np.max(np.abs(gradient))) < 1e-4
+        return params, -float(neg_ll(theta)), converged, cov
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Parameter estimates with standard errors and 95% Wald intervals."""
+        self._check_fitted()
+        est = np.array([self.params_[k] for k in self._param_names])
+        se = np.array([self.standard_errors_[k] for k in self._param_names])
+        z = stats.norm.ppf(0.975)
+        return pd.DataFrame(
+            {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se},
+            index=pd.Index(self._param_names, name="parameter"),
+        )
+
+    def _report(self) -> StatsResult:
+        self._check_fitted()
+        return StatsResult(
+            self.table, title=self._title, warnings=self.warnings_,
+            info={"customers": self.n_customers_, "log_likelihood": self.log_likelihood_,
+                  "converged": self.converged_},
+        )
+
+    def summary(self) -> str:
+        """Plain-text report of the fitted parameters."""
+        return self._report().summary()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Fitted parameters, SEs and log-likelihood as plain Python data."""
+        return self._report().to_dict()
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"<p>{type(self).__name__} (not fitted)</p>"
+        return self._report()._repr_html_()
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"{type(self).__name__}()"
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        return f"{type(self).__name__}({shown})"
+
+
+def check_summary_columns(summary: pd.DataFrame, cols: dict[str, str]) -> dict[str, np.ndarray]:
+    """Numeric arrays of the summary columns; errors name the parameter and column."""
+    from cjlib.stats._checks import numeric_values, require_columns, require_frame
+
+    require_frame(summary, "summary")
+    require_columns(summary, {k: [v] for k, v in cols.items()}, "summary")
+    out = {}
+    for param, col in cols.items():
+        values = numeric_values(summary[col], param)
+        if np.isnan(values).any():
+            raise DataError(f"{param} column {col!r} has missing values")
+        if (values < 0).any():
+            raise DataError(f"{param} column {col!r} has negative values, e.g. "
+                            f"{values[values < 0][:3].tolist()}")
+        out[param] = values
+    return out

@@ -1,0 +1,216 @@
+"""``survival``: Kaplan–Meier curves with confidence bands, medians and the log-rank test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from cjlib.errors import DataError
+from cjlib.stats._checks import (
+    binary_values,
+    check_probability,
+    numeric_values,
+    require_columns,
+    require_frame,
+)
+from cjlib.stats._result import StatsResult
+
+__all__ = ["SurvivalResult", "survival", "survival_inputs"]
+
+
+def survival_inputs(
+    table: pd.DataFrame, duration_col: str, event_col: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Checked durations (>= 0, finite) and 0/1 event flags from ``table``."""
+    require_frame(table, "table")
+    require_columns(table, {"duration_col": [duration_col], "event_col": [event_col]}, "table")
+    duration = numeric_values(table[duration_col], "duration_col")
+    event = binary_values(table[event_col], "event_col")
+    bad = np.isnan(duration) | (duration < 0)
+    if bad.any():
+        raise DataError(
+            f"duration_col {duration_col!r} must be non-negative and not missing; "
+            f"{int(bad.sum())} bad rows, e.g. {table.loc[bad, duration_col].head(3).tolist()!r}"
+        )
+    if np.isnan(event).any():
+        raise DataError(f"event_col {event_col!r} has {int(np.isnan(event).sum())} missing values")
+    return duration, event
+
+
+class SurvivalResult(StatsResult):
+    """Result of :func:`survival`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Kaplan–Meier estimate per group and event time: ``group``, ``time``, ``n_at_risk``,
+        ``n_events``, ``survival``, ``se`` (Greenwood), ``ci_low``, ``ci_high``
+        (log(−log) transformed pointwise interval).
+    medians : pandas.DataFrame
+        Per group: ``n``, ``events``, ``median`` and its interval (NaN when not reached).
+    logrank : dict or None
+        ``statistic``, ``df`` and ``p`` of the log-rank test across groups (None for one group).
+    """
+
+    def __init__(
+        self, table: pd.DataFrame, *, medians: pd.DataFrame, logrank: dict[str, float] | None,
+        duration_col: str, **kwargs: Any,
+    ) -> None:
+        super().__init__(table, **kwargs)
+        self._medians = medians.copy()
+        self.logrank = logrank
+        self.duration_col = duration_col
+
+    @property
+    def medians(self) -> pd.DataFrame:
+        """Median survival time per group with its confidence interval."""
+        return self._medians.copy()
+
+    def survival_at(self, times: float | list[float]) -> pd.DataFrame:
+        """Survival probability (with CI) of every group at the given times."""
+        grid = np.atleast_1d(np.asarray(times, dtype=float))
+        rows = []
+        for group, part in self._table.groupby("group", sort=False):
+            idx = np.searchsorted(part["time"].to_numpy(), grid, side="right") - 1
+            for t, i in zip(grid, idx, strict=True):
+                values = (1.0, 1.0, 1.0) if i < 0 else tuple(
+                    part[["survival", "ci_low", "ci_high"]].iloc[i])
+                rows.append({"group": group, "time": t, "survival": values[0],
+                             "ci_low": values[1], "ci_high": values[2]})
+        return pd.DataFrame(rows)
+
+    def summary(self) -> str:
+        text = super().summary()
+        medians = self._medians.to_string(float_format=lambda v: f"{v:.4g}")
+        return f"{text}\n\nMedian survival:\n{medians}"
+
+    def plot(self, *, title: str | None = None) -> Any:
+        """Kaplan–Meier curves with shaded confidence bands, one colour per group."""
+        from cjlib.plot._survival import survival_curves
+
+        lr = self.logrank
+        subtitle = None if lr is None else f"log-rank χ²={lr['statistic']:.2f}, p={lr['p']:.3g}"
+        return survival_curves(
+            self._table, x_title=self.duration_col, title=title or "Survival (Kaplan–Meier)",
+            subtitle=subtitle,
+        )
+
+
+def _km_one(time: np.ndarray, event: np.ndarray, alpha: float) -> tuple[pd.DataFrame, dict]:
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    sf = SurvfuncRight(time, event)
+    s = np.asarray(sf.surv_prob, dtype=float)
+    se = np.asarray(sf.surv_prob_se, dtype=float)
+    z = stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_s = np.log(s)
+        spread = z * (se / s) / np.abs(log_s)
+        a = np.exp(-np.exp(np.log(-log_s) - spread))
+        b = np.exp(-np.exp(np.log(-log_s) + spread))
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    low = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, low))
+    high = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, high))
+    curve = pd.DataFrame({
+        "time": np.asarray(sf.surv_times, dtype=float),
+        "n_at_risk": np.asarray(sf.n_risk, dtype=int),
+        "n_events": np.asarray(sf.n_events, dtype=int),
+        "survival": s, "se": se, "ci_low": low, "ci_high": high,
+    })
+    median = float(sf.quantile(0.5)) if (s <= 0.5).any() else np.nan
+    if (s <= 0.5).any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m_low, m_high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
+    else:
+        m_low, m_high = np.nan, np.nan
+    return curve, {"n": len(time), "events": int(event.sum()), "median": median,
+                   "median_ci_low": float(m_low) if m_low is not None else np.nan,
+                   "median_ci_high": float(m_high) if m_high is not None else np.nan}
+
+
+def survival(
+    table: pd.DataFrame,
+    *,
+    duration_col: str,
+    event_col: str,
+    group_col: str | None = None,
+    alpha: float = 0.05,
+) -> SurvivalResult:
+    """Kaplan–Meier survival curves per group, median survival and the log-rank test.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per customer.
+    duration_col : str
+        Time from start to churn or censoring (e.g. ``tenure_days``), non-negative.
+    event_col : str
+        1/True when the customer churned at that time, 0/False when censored.
+    group_col : str, optional
+        Compare the groups of this column (e.g. ``persona``); rows with a missing group are
+        left out with a warning.
+    alpha : float
+        1 − confidence level of the pointwise bands and median intervals.
+
+    Returns
+    -------
+    SurvivalResult
+        ``.table`` (KM estimates), ``.medians``, ``.logrank`` (``statistic``, ``df``, ``p``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjlib.stats import survival
+    >>> df = pd.DataFrame({"days": [5, 8, 12, 20, 30, 31], "churned": [1, 1, 0, 1, 1, 0],
+    ...                    "plan": ["a", "a", "a", "b", "b", "b"]})
+    >>> res = survival(df, duration_col="days", event_col="churned", group_col="plan")
+    >>> float(res.medians.loc["a", "median"])
+    8.0
+    """
+    duration, event = survival_inputs(table, duration_col, event_col)
+    check_probability(alpha, "alpha")
+    notes: list[str] = []
+    if group_col is None:
+        groups = np.array(["all"] * len(duration), dtype=object)
+    else:
+        require_columns(table, {"group_col": [group_col]}, "table")
+        raw = table[group_col]
+        keep = raw.notna().to_numpy()
+        if not keep.all():
+            notes.append(f"{int((~keep).sum())} rows with a missing {group_col!r} left out")
+        duration, event, groups = duration[keep], event[keep], raw[keep].astype(str).to_numpy()
+    curves, medians = [], []
+    labels = list(pd.unique(groups))
+    if group_col is not None:
+        labels = sorted(labels)
+    for label in labels:
+        mask = groups == label
+        curve, med = _km_one(duration[mask], event[mask], alpha)
+        curve.insert(0, "group", label)
+        curves.append(curve)
+        medians.append({"group": label, **med})
+        if med["events"] == 0:
+            notes.append(f"group {label!r} has no events; its curve stays at 1")
+    logrank = None
+    if len(labels) > 1:
+        from statsmodels.duration.survfunc import survdiff
+
+        chisq, _ = survdiff(duration, event, groups)
+        df = len(labels) - 1
+        logrank = {"statistic": float(chisq), "df": df, "p": float(stats.chi2.sf(chisq, df))}
+    info: dict[str, Any] = {"n": len(duration), "events": int(event.sum()), "groups": len(labels)}
+    if logrank:
+        info.update({f"logrank_{k}": v for k, v in logrank.items()})
+    return SurvivalResult(
+        pd.concat(curves, ignore_index=True),
+        medians=pd.DataFrame(medians).set_index("group"),
+        logrank=logrank,
+        duration_col=duration_col,
+        title=f"Kaplan–Meier survival of {duration_col}"
+        + (f" by {group_col}" if group_col else ""),
+        warnings=notes,
+        info=info,
+    )

@@ -1,0 +1,81 @@
+"""The step-flow Sankey and the transition heatmap."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cjlib.errors import DataError
+from cjlib.events import EventLog
+from cjlib.plot import sankey
+from cjlib.plot._sankey import transition_heatmap
+
+
+def _flows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "step": [0, 0, 0, 1, 1],
+            "source": ["visit", "visit", "visit", "cart", "other"],
+            "target": ["cart", "other", "(drop-off)", "buy", "(drop-off)"],
+            "n": [5, 3, 2, 4, 3],
+        }
+    )
+
+
+def test_sankey_nodes_links_and_drop_off():
+    fig = sankey(_flows(), title="t")
+    s = fig.data[0]
+    labels = list(s.node.label)
+    assert labels[0] == "visit (10)"
+    assert "drop-off (2)" in labels and "drop-off (3)" in labels
+    assert list(s.link.value) == [5, 3, 2, 4, 3]
+    # the drop-off node of step 2 is drawn grey and at the bottom of its column
+    k = labels.index("drop-off (2)")
+    same_x = [i for i, x in enumerate(s.node.x) if x == s.node.x[k]]
+    assert s.node.y[k] == max(s.node.y[i] for i in same_x)
+    assert s.node.color[k] == "#e0e0e0"
+    # one colour per item across steps; "other" is grey
+    assert s.node.color[labels.index("other (3)")] == "#bdbdbd"
+    assert [a.text for a in fig.layout.annotations] == [
+        "<b>step 1</b>", "<b>step 2</b>", "<b>step 3</b>"
+    ]
+
+
+def test_sankey_from_a_result_keeps_twelve_nodes_per_step_at_most():
+    rows = []
+    for c in range(400):
+        rows.append((f"c{c}", pd.Timestamp("2024-01-01"), "start"))
+        rows.append((f"c{c}", pd.Timestamp("2024-01-02"), f"e{c % 30}"))
+    log = EventLog.from_pandas(pd.DataFrame(rows, columns=["customer_id", "timestamp", "event"]))
+    result = log.step_flows(max_steps=3, top_k=10)
+    fig = result.plot()
+    s = fig.data[0]
+    per_column = pd.Series(s.node.x).value_counts()
+    assert per_column.max() <= 12
+    assert any(label.startswith("other") for label in s.node.label)
+
+
+def test_sankey_rejects_bad_input():
+    with pytest.raises(DataError, match="missing columns"):
+        sankey(pd.DataFrame({"a": [1]}))
+    with pytest.raises(DataError, match="empty"):
+        sankey(_flows().iloc[:0])
+
+
+def test_transition_heatmap_shares():
+    table = pd.DataFrame(
+        {"event": ["a", "a", "b"], "next_event": ["b", "a", "a"], "n": [3, 1, 2],
+         "share": [0.75, 0.25, 1.0], "median_gap": pd.to_timedelta(["1h", "2h", "3h"])}
+    )
+    fig = transition_heatmap(table)
+    z = fig.data[0].z
+    assert list(fig.data[0].x) == ["a", "b"]
+    assert z[0][1] == 0.75 and z[1][0] == 1.0
+
+
+def test_sankey_png_renders(tmp_path):
+    pytest.importorskip("kaleido")
+    fig = sankey(_flows())
+    out = tmp_path / "s.png"
+    fig.write_image(out, width=800, height=500)
+    assert out.stat().st_size > 10_000
