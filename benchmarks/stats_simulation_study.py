@@ -34,24 +34,30 @@ def bgnbd_timing(n: int, seed: int = 0) -> dict:
     model = BetaGeoModel().fit(summary)
     seconds = time.perf_counter() - start
     truth = {"r": r, "alpha": alpha, "a": a, "b": b}
-    return {"estimator": f"BG/NBD fit, {n:,} customers ({model.n_groups_:,} distinct rows)",
-            "truth": str(truth), "mean_estimate": str({k: round(v, 3) for k, v in
-                                                      model.params_.items()}),
-            "seconds": round(seconds, 2)}
+    return {
+        "estimator": f"BG/NBD fit, {n:,} customers ({model.n_groups_:,} distinct rows)",
+        "truth": str(truth),
+        "mean_estimate": str({k: round(v, 3) for k, v in model.params_.items()}),
+        "seconds": round(seconds, 2),
+    }
 
 
 def main(quick: bool = False) -> None:
     scale = 0.2 if quick else 1.0
-    coverage = pd.DataFrame([
-        odds_ratio_study(int(400 * scale), 1500, odds_ratio=2.0, seed=10),
-        odds_ratio_study(int(400 * scale), 1500, odds_ratio=1.0, seed=11),
-        cox_study(int(300 * scale), 800, hazard_ratio=1.8, seed=12),
-        cox_study(int(300 * scale), 800, hazard_ratio=1.0, seed=13),
-    ]).set_index("estimator")
-    fdr = pd.DataFrame([
-        bh_fdr_study(int(4000 * scale), n_null=50, n_real=0, seed=14),
-        bh_fdr_study(int(4000 * scale), n_null=40, n_real=10, seed=15),
-    ]).set_index("estimator")
+    coverage = pd.DataFrame(
+        [
+            odds_ratio_study(int(400 * scale), 1500, odds_ratio=2.0, seed=10),
+            odds_ratio_study(int(400 * scale), 1500, odds_ratio=1.0, seed=11),
+            cox_study(int(300 * scale), 800, hazard_ratio=1.8, seed=12),
+            cox_study(int(300 * scale), 800, hazard_ratio=1.0, seed=13),
+        ]
+    ).set_index("estimator")
+    fdr = pd.DataFrame(
+        [
+            bh_fdr_study(int(4000 * scale), n_null=50, n_real=0, seed=14),
+            bh_fdr_study(int(4000 * scale), n_null=40, n_real=10, seed=15),
+        ]
+    ).set_index("estimator")
     speed = pd.DataFrame([bgnbd_timing(1_000_000)]).set_index("estimator")
     fmt = {"float_format": lambda v: f"{v:.3f}"}
     with pd.option_context("display.width", 200, "display.max_colwidth", 90):

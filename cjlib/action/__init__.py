@@ -29,19 +29,31 @@ _LAZY: dict[str, str] = {
     "power": "cjlib.action._power",
     "minimum_detectable_effect": "cjlib.action._power",
     "PowerAnalysis": "cjlib.action._power",
+    "prioritise": "cjlib.action._backlog",
+    "Backlog": "cjlib.action._backlog",
+    "next_best_touchpoint": "cjlib.action._next_best",
+    "NextBestTouchpoint": "cjlib.action._next_best",
+    "what_if": "cjlib.action._what_if",
+    "WhatIf": "cjlib.action._what_if",
 }
 
 __all__ = [
     "ABTestResult",
+    "Backlog",
     "ChangeEvaluation",
+    "NextBestTouchpoint",
     "PowerAnalysis",
     "PreTrendWarning",
     "SampleRatioMismatchWarning",
+    "WhatIf",
     "ab_test",
     "evaluate_change",
     "minimum_detectable_effect",
+    "next_best_touchpoint",
     "power",
+    "prioritise",
     "sample_size",
+    "what_if",
 ]
 
 
@@ -59,6 +71,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from cjlib.action._abtest import ABTestResult, ab_test
+    from cjlib.action._backlog import Backlog, prioritise
     from cjlib.action._evaluate import ChangeEvaluation, evaluate_change
+    from cjlib.action._next_best import NextBestTouchpoint, next_best_touchpoint
     from cjlib.action._power import PowerAnalysis, minimum_detectable_effect, power, sample_size
     from cjlib.action._warnings import PreTrendWarning, SampleRatioMismatchWarning
+    from cjlib.action._what_if import WhatIf, what_if

@@ -4,8 +4,8 @@ The coefficients are always ordinary least squares; ``errors`` chooses only thei
 
 - ``"ar1"``: the exact OLS sandwich ``B X'ΩX B`` under AR(1) errors, ``Ω_ij = γ0 ρ^|t_i - t_j|``
   (real time distances, so gaps in the series are handled), with ρ from the lag-1
-  autocorrelation of the residuals plus the Marriott & Pope (1954) small-sample bias
-  correction ``(1 + 3ρ) / T``.
+  autocorrelation of the residuals, corrected for the bias that fitting the regressors puts
+  into it (and the Marriott & Pope 1954 ``3ρ/T`` term).
 - ``"newey-west"``: Newey–West HAC.
 - ``"ols"``: independent errors.
 
@@ -64,7 +64,7 @@ def fit_series(
         cov = np.asarray(res.cov_params(), dtype=float)
         description = "independent errors (classical OLS)"
         if errors == "ar1":
-            rho = ar1_coefficient(np.asarray(res.resid), t, n_params=X.shape[1])
+            rho = ar1_coefficient(np.asarray(res.resid), t, X)
             cov = ar1_sandwich(X, np.asarray(res.resid), t, rho)
             description = f"AR(1) errors (rho = {rho:.2f})"
     return SeriesFit(
@@ -76,18 +76,24 @@ def fit_series(
     )
 
 
-def ar1_coefficient(resid: np.ndarray, t: np.ndarray, *, n_params: int) -> float:
-    """Lag-1 autocorrelation of residuals at consecutive periods, bias-corrected.
+def ar1_coefficient(resid: np.ndarray, t: np.ndarray, X: np.ndarray) -> float:
+    """Lag-1 autocorrelation of the residuals at consecutive periods, bias-corrected.
 
-    Marriott & Pope (1954): the least-squares AR(1) estimate is biased by about
-    ``-(1 + 3ρ) / T``; the result is clipped to [-0.95, 0.95].
+    Least-squares residuals are negatively autocorrelated even when the errors are not: with
+    hat matrix ``H`` and ``A`` the consecutive-period lag matrix, ``E[ρ̂] ≈ -tr(HA)/(T-k)``
+    under independence. That term is removed exactly, and the ρ-dependent part of the
+    Marriott & Pope (1954) bias, ``-3ρ/T``, approximately. Clipped to [-0.95, 0.95].
     """
     consecutive = np.flatnonzero(np.diff(t) == 1)
     denominator = float(resid @ resid)
-    if len(consecutive) == 0 or denominator == 0:
+    n, k = X.shape
+    if len(consecutive) == 0 or denominator == 0 or n <= k:
         return 0.0
     rho = float(resid[consecutive + 1] @ resid[consecutive]) / denominator
-    rho += (1 + 3 * rho) / len(resid)
+    # tr(HA) with A_{i,i+1} = A_{i+1,i} = 1/2 on consecutive pairs: sum_i h_{i,i+1}
+    bread = np.linalg.inv(X.T @ X)
+    hat_next = np.einsum("ij,jk,ik->i", X[consecutive], bread, X[consecutive + 1])
+    rho += float(hat_next.sum()) / (n - k) + 3 * rho / n
     return float(np.clip(rho, -0.95, 0.95))
 
 

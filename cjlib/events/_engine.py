@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import glob as _glob
 import itertools
 import os
 import re
@@ -265,7 +266,6 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
     """
     path = os.fspath(path)
     if backend_name(backend) == "duckdb":
-        import glob as _glob
 
         files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
         if not files:
@@ -293,10 +293,26 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
         except Exception as exc:
             raise _translate(exc, what=f"reading Parquet {path!r}") from exc
         return backend.table(name), "__cjlib_seq"
-    session = backend._session
-    from pyspark.sql import functions as F
 
-    sdf = session.read.parquet(path).withColumn("__cjlib_seq", F.monotonically_increasing_id())
+    from pyspark.sql import functions as sf
+
+    session = backend._session
+    files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
+    if not files:
+        raise DataError(f"path: the pattern {path!r} matches no file")
+    try:
+        sdf = session.read.parquet(*files)
+        # input order = (rank of the file in name order, row index inside the file)
+        names = [r[0] for r in sdf.select("_metadata.file_path").distinct().collect()]
+        ranks = sf.create_map(
+            *[x for i, f in enumerate(sorted(names)) for x in (sf.lit(f), sf.lit(i))]
+        )
+        seq = ranks[sf.col("_metadata.file_path")].cast("long") * sf.lit(2**40) + sf.col(
+            "_metadata.row_index"
+        )
+        sdf = sdf.withColumn("__cjlib_seq", seq)
+    except Exception as exc:
+        raise _translate(exc, what=f"reading Parquet {path!r}") from exc
     name = _fresh_name("parquet")
     sdf.createOrReplaceTempView(name)
     return backend.table(name), "__cjlib_seq"

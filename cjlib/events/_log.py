@@ -592,7 +592,7 @@ class EventLog:
 
     def _stats(self) -> dict[str, int]:
         counts = self._counts or {}
-        if "customers" not in counts or "n" not in counts:
+        if "customers" not in counts:
             t = self._table
             row = self._execute(
                 t.aggregate(n=t.count(), customers=t.customer_id.nunique())
@@ -611,8 +611,15 @@ class EventLog:
     def _micros(self, column: ir.TimestampValue) -> ir.IntegerValue:
         return _engine.epoch_micros(column, self._backend)
 
+    def _count(self) -> int:
+        counts = self._counts or {}
+        if "n" not in counts:
+            counts = {**counts, "n": int(self._execute(self._table.count()))}
+            object.__setattr__(self, "_counts", counts)
+        return counts["n"]
+
     def _maybe_materialize(self, expr: ir.Table) -> ir.Table:
-        if self._stats()["n"] > MATERIALIZE_ABOVE:
+        if self._count() > MATERIALIZE_ABOVE:
             return _engine.materialize(expr, self._backend)
         return expr
 

@@ -25,7 +25,8 @@ def transitions(log: EventLog, *, per_channel: bool = False) -> TransitionsResul
         next_event=t.event.lead().over(w),
         gap=(micros.lead().over(w) - micros),
     )
-    pairs = pairs.filter(pairs.next_event.notnull())
+    # each customer's last event has no successor: those rows (kept until after the
+    # aggregate) count the customers in the same pass
     pairs = log._maybe_materialize(pairs)
     keys = ["channel", "event", "next_event"] if per_channel else ["event", "next_event"]
     agg = pairs.group_by(keys).agg(
@@ -33,6 +34,10 @@ def transitions(log: EventLog, *, per_channel: bool = False) -> TransitionsResul
         median_gap=pairs.gap.cast("float64").median(),
     )
     table = log._execute(agg)
+    last = table["next_event"].isna()
+    n_customers = int(table.loc[last, "n"].sum())
+    n_events = int(table["n"].sum())
+    table = table.loc[~last].reset_index(drop=True)
     source = ["channel", "event"] if per_channel else ["event"]
     table["n"] = table["n"].astype("int64")
     totals = table.groupby(source, dropna=False)["n"].transform("sum")
@@ -42,11 +47,10 @@ def transitions(log: EventLog, *, per_channel: bool = False) -> TransitionsResul
         [*source, "n", "next_event"], ascending=[True] * len(source) + [False, True]
     ).reset_index(drop=True)
     table = table[[*keys, "n", "share", "median_gap"]]
-    stats = log._stats()
     return TransitionsResult(
         table=table,
-        n_customers=stats["customers"],
-        n_events=stats["n"],
+        n_customers=n_customers,
+        n_events=n_events,
         by_channel=per_channel,
     )
 

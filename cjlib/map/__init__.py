@@ -11,6 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cjlib.map._edit import (
+    add_pain_point,
+    add_touchpoint,
+    remove_pain_point,
+    remove_touchpoint,
+    replace_pain_point,
+    replace_stage,
+    replace_touchpoint,
+    set_emotion,
+)
 from cjlib.map._io import MapSyntaxError, read_map, write_map
 from cjlib.map._model import (
     DIRECTIONS,
@@ -43,8 +53,16 @@ __all__ = [
     "Persona",
     "Stage",
     "Touchpoint",
+    "add_pain_point",
+    "add_touchpoint",
     "read_map",
+    "remove_pain_point",
+    "remove_touchpoint",
     "render_map",
+    "replace_pain_point",
+    "replace_stage",
+    "replace_touchpoint",
+    "set_emotion",
     "write_map",
 ]
 

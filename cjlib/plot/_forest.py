@@ -23,8 +23,29 @@ from cjlib.plot._style import NEUTRAL, PALETTE, apply_base_layout
 
 __all__ = ["forest"]
 
-_RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0,
-                5.0, 10.0, 20.0, 50.0, 100.0)
+_RATIO_TICKS = (
+    0.01,
+    0.02,
+    0.05,
+    0.1,
+    0.2,
+    0.3,
+    0.4,
+    0.5,
+    0.67,
+    0.8,
+    1.0,
+    1.25,
+    1.5,
+    2.0,
+    3.0,
+    4.0,
+    5.0,
+    10.0,
+    20.0,
+    50.0,
+    100.0,
+)
 
 
 def forest(
@@ -86,8 +107,12 @@ def forest(
     fig = go.Figure()
     for flag, name, colour, symbol in (
         (False, "not significant", NEUTRAL, "circle-open"),
-        (True, f"significant ({q_col} ≤ {alpha:g})" if q_col else "CI excludes no effect",
-         PALETTE[5], "diamond"),
+        (
+            True,
+            f"significant ({q_col} ≤ {alpha:g})" if q_col else "CI excludes no effect",
+            PALETTE[5],
+            "diamond",
+        ),
     ):
         part = data[significant == flag]
         if part.empty:
@@ -98,8 +123,12 @@ def forest(
                 y=part["_label"],
                 mode="markers",
                 name=name,
-                marker={"color": colour, "size": 11, "symbol": symbol,
-                        "line": {"width": 2, "color": colour}},
+                marker={
+                    "color": colour,
+                    "size": 11,
+                    "symbol": symbol,
+                    "line": {"width": 2, "color": colour},
+                },
                 error_x={
                     "type": "data",
                     "symmetric": False,
@@ -109,11 +138,15 @@ def forest(
                     "thickness": 2,
                     "width": 5,
                 },
-                customdata=np.c_[part[ci_low_col], part[ci_high_col],
-                                 part[q_col] if q_col else np.full(len(part), np.nan)],
+                customdata=np.c_[
+                    part[ci_low_col],
+                    part[ci_high_col],
+                    part[q_col] if q_col else np.full(len(part), np.nan),
+                ],
                 hovertemplate="<b>%{y}</b><br>effect %{x:.3g}"
                 "<br>CI %{customdata[0]:.3g} to %{customdata[1]:.3g}"
-                + ("<br>q %{customdata[2]:.3g}" if q_col else "") + "<extra></extra>",
+                + ("<br>q %{customdata[2]:.3g}" if q_col else "")
+                + "<extra></extra>",
             )
         )
     fig.add_vline(x=null_value, line_dash="dash", line_color="#607d8b", line_width=1)

@@ -69,8 +69,9 @@ def survival_curves(
     cols = [group_col, time_col, survival_col] + [c for c in (ci_low_col, ci_high_col) if c]
     missing = [c for c in cols if c not in table.columns]
     if missing:
-        raise DataError(f"survival_curves: columns {missing} not in table; "
-                        f"available {list(table.columns)}")
+        raise DataError(
+            f"survival_curves: columns {missing} not in table; available {list(table.columns)}"
+        )
     fig = go.Figure()
     for i, (group, part) in enumerate(table.groupby(group_col, sort=False)):
         part = part.sort_values(time_col)
@@ -82,16 +83,31 @@ def survival_curves(
             hi = np.r_[1.0, part[ci_high_col].to_numpy(float)]
             x_hi, y_hi = _steps(t, hi)
             x_lo, y_lo = _steps(t, lo)
-            fig.add_trace(go.Scatter(
-                x=np.r_[x_hi, x_lo[::-1]], y=np.r_[y_hi, y_lo[::-1]], fill="toself",
-                mode="lines", line={"width": 0}, fillcolor=_rgba(colour, 0.15),
-                hoverinfo="skip", showlegend=False, legendgroup=str(group),
-            ))
-        fig.add_trace(go.Scatter(
-            x=t, y=s, mode="lines", name=str(group), legendgroup=str(group),
-            line={"color": colour, "width": 2.5, "shape": "hv"},
-            hovertemplate=f"<b>{group}</b><br>{x_title} %{{x:.4g}}<br>S %{{y:.3f}}<extra></extra>",
-        ))
+            fig.add_trace(
+                go.Scatter(
+                    x=np.r_[x_hi, x_lo[::-1]],
+                    y=np.r_[y_hi, y_lo[::-1]],
+                    fill="toself",
+                    mode="lines",
+                    line={"width": 0},
+                    fillcolor=_rgba(colour, 0.15),
+                    hoverinfo="skip",
+                    showlegend=False,
+                    legendgroup=str(group),
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=t,
+                y=s,
+                mode="lines",
+                name=str(group),
+                legendgroup=str(group),
+                line={"color": colour, "width": 2.5, "shape": "hv"},
+                hovertemplate=f"<b>{group}</b><br>{x_title} %{{x:.4g}}"
+                "<br>S %{y:.3f}<extra></extra>",
+            )
+        )
     fig.update_yaxes(title="Share still active", range=[0, 1.02], tickformat=".0%")
     fig.update_xaxes(title=x_title, rangemode="tozero")
     full_title = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import special
 
 from cjlib.errors import DataError
-from cjlib.stats._model_base import MLModel, check_summary_columns
+from cjlib.stats._model_base import MLModel, boundary_warnings, check_summary_columns
 from cjlib.stats._rfm import _as_float_array
 
 __all__ = ["BetaGeoModel"]
@@ -20,8 +20,13 @@ def _log_likelihood(
 ) -> np.ndarray:
     """Per-customer log-likelihood of BG/NBD, equation (6) of Fader, Hardie & Lee (2005)."""
     r, alpha, a, b = params
-    base = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
-            + special.betaln(a, b + x) - special.betaln(a, b))
+    base = (
+        special.gammaln(r + x)
+        - special.gammaln(r)
+        + r * np.log(alpha)
+        + special.betaln(a, b + x)
+        - special.betaln(a, b)
+    )
     alive_term = -(r + x) * np.log(alpha + T)
     with np.errstate(divide="ignore", invalid="ignore"):
         dead_term = np.where(
@@ -120,13 +125,15 @@ class BetaGeoModel(MLModel):
         params, ll, converged, cov = self._maximise(neg_ll, start, weights.sum())
         self.params_ = dict(zip(self._param_names, map(float, params), strict=True))
         self.standard_errors_ = dict(
-            zip(self._param_names, map(float, np.sqrt(np.diag(cov))), strict=True))
+            zip(self._param_names, map(float, np.sqrt(np.diag(cov))), strict=True)
+        )
         self.covariance_ = pd.DataFrame(cov, index=self._param_names, columns=self._param_names)
         self.log_likelihood_ = ll
         self.n_customers_ = len(x)
         self.n_groups_ = len(grouped)
         self.converged_ = converged
         self.warnings_ = [] if converged else ["the optimiser did not report convergence"]
+        self.warnings_ += boundary_warnings(self.params_)
         return self
 
     def _inputs(self, frequency: Any, recency: Any, T: Any) -> tuple[np.ndarray, ...]:
@@ -147,8 +154,11 @@ class BetaGeoModel(MLModel):
         r, alpha, a, b = (self.params_[k] for k in self._param_names)
         x, t_x, big_t = self._inputs(frequency, recency, T)
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_odds_dead = (np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
-                             + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x)))
+            log_odds_dead = (
+                np.log(a)
+                - np.log(np.maximum(b + x - 1, 1e-300))
+                + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x))
+            )
         p = np.where(x > 0, special.expit(-log_odds_dead), 1.0)
         return float(p) if p.ndim == 0 else p
 
@@ -168,8 +178,11 @@ class BetaGeoModel(MLModel):
             raise DataError(f"t must be non-negative, got {t!r}")
         if frequency is None and recency is None and T is None:
             z = t_arr / (alpha + t_arr)
-            out = (a + b - 1) / (a - 1) * (
-                1 - (alpha / (alpha + t_arr)) ** r * special.hyp2f1(r, b, a + b - 1, z))
+            out = (
+                (a + b - 1)
+                / (a - 1)
+                * (1 - (alpha / (alpha + t_arr)) ** r * special.hyp2f1(r, b, a + b - 1, z))
+            )
             return float(out) if out.ndim == 0 else out
         if frequency is None or recency is None or T is None:
             raise DataError("give all of frequency, recency and T, or none of them")
@@ -184,12 +197,20 @@ class BetaGeoModel(MLModel):
         out = head * body * p_alive
         return float(out) if np.ndim(out) == 0 else out
 
-    def predict(self, summary: pd.DataFrame, t: float, *, frequency_col: str = "frequency",
-                recency_col: str = "recency", T_col: str = "T") -> pd.Series:
+    def predict(
+        self,
+        summary: pd.DataFrame,
+        t: float,
+        *,
+        frequency_col: str = "frequency",
+        recency_col: str = "recency",
+        T_col: str = "T",
+    ) -> pd.Series:
         """Conditional expected purchases in the next ``t`` units for every summary row."""
         cols = check_summary_columns(
             summary, {"frequency_col": frequency_col, "recency_col": recency_col, "T_col": T_col}
         )
-        values = self.expected_purchases(t, frequency=cols["frequency_col"],
-                                         recency=cols["recency_col"], T=cols["T_col"])
+        values = self.expected_purchases(
+            t, frequency=cols["frequency_col"], recency=cols["recency_col"], T=cols["T_col"]
+        )
         return pd.Series(np.atleast_1d(values), index=summary.index, name="expected_purchases")

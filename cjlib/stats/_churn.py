@@ -33,8 +33,16 @@ class ChurnModelResult(StatsResult):
         ``hosmer_lemeshow``, ``hosmer_lemeshow_p`` and sample sizes.
     """
 
-    def __init__(self, table: pd.DataFrame, *, calibration: pd.DataFrame, columns: list[str],
-                 covariates: list[str], horizon: float, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        *,
+        calibration: pd.DataFrame,
+        columns: list[str],
+        covariates: list[str],
+        horizon: float,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(table, **kwargs)
         self._calibration = calibration
         self._columns = columns
@@ -62,22 +70,40 @@ class ChurnModelResult(StatsResult):
 
         c = self._calibration
         top = float(max(c["predicted"].max(), c["observed"].max()) * 1.05)
-        fig = go.Figure([
-            go.Scatter(x=[0, top], y=[0, top], mode="lines", name="perfect calibration",
-                       line={"dash": "dash", "color": NEUTRAL}),
-            go.Scatter(x=c["predicted"], y=c["observed"], mode="lines+markers", name="model",
-                       marker={"size": 9, "color": PALETTE[0]}, line={"color": PALETTE[0]},
-                       error_y={"type": "data", "symmetric": False,
-                                "array": c["observed_ci_high"] - c["observed"],
-                                "arrayminus": c["observed"] - c["observed_ci_low"]}),
-        ])
+        fig = go.Figure(
+            [
+                go.Scatter(
+                    x=[0, top],
+                    y=[0, top],
+                    mode="lines",
+                    name="perfect calibration",
+                    line={"dash": "dash", "color": NEUTRAL},
+                ),
+                go.Scatter(
+                    x=c["predicted"],
+                    y=c["observed"],
+                    mode="lines+markers",
+                    name="model",
+                    marker={"size": 9, "color": PALETTE[0]},
+                    line={"color": PALETTE[0]},
+                    error_y={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": c["observed_ci_high"] - c["observed"],
+                        "arrayminus": c["observed"] - c["observed_ci_low"],
+                    },
+                ),
+            ]
+        )
         fig.update_xaxes(title="Predicted churn probability", tickformat=".0%")
         fig.update_yaxes(title="Observed churn rate", tickformat=".0%")
         info = self._info
         return apply_base_layout(
-            fig, height=450,
+            fig,
+            height=450,
             title=f"Churn within {self.horizon:g}: calibration<br><sup>AUC {info['auc']:.3f}, "
-                  f"Brier {info['brier']:.3f}, slope {info['calibration_slope']:.2f}</sup>")
+            f"Brier {info['brier']:.3f}, slope {info['calibration_slope']:.2f}</sup>",
+        )
 
 
 def churn_model(
@@ -155,25 +181,32 @@ def churn_model(
         require_columns(table, {"followup_col": [followup_col]}, "table")
         followup = numeric_values(table[followup_col], "followup_col")
         if (followup < duration - 1e-9).any():
-            raise DataError(f"followup_col {followup_col!r} is shorter than {duration_col!r} "
-                            "for some customers; follow-up must cover the observed duration")
+            raise DataError(
+                f"followup_col {followup_col!r} is shorter than {duration_col!r} "
+                "for some customers; follow-up must cover the observed duration"
+            )
         known = followup >= horizon
         if (~known).any():
-            notes.append(f"{int((~known).sum())} customers followed for less than the "
-                         "horizon left out")
+            notes.append(
+                f"{int((~known).sum())} customers followed for less than the horizon left out"
+            )
     else:
         known = churned | (duration >= horizon)
         if (~known).any():
-            notes.append(f"{int((~known).sum())} customers censored before the horizon left "
-                         "out (outcome unknown); this over-represents early churners unless "
-                         "censoring is rare, give followup_col to select exactly")
+            notes.append(
+                f"{int((~known).sum())} customers censored before the horizon left "
+                "out (outcome unknown); this over-represents early churners unless "
+                "censoring is rare, give followup_col to select exactly"
+            )
     if (known & ~complete).any():
         notes.append(f"{int((known & ~complete).sum())} rows with missing covariates left out")
     keep = known & complete
     y = churned[keep].astype(float)
     if y.sum() == 0 or y.sum() == len(y):
-        raise DataError(f"within horizon {horizon!r} every kept customer has the same outcome "
-                        f"({int(y.sum())} churners of {len(y)}); nothing to model")
+        raise DataError(
+            f"within horizon {horizon!r} every kept customer has the same outcome "
+            f"({int(y.sum())} churners of {len(y)}); nothing to model"
+        )
     X = X[keep].reset_index(drop=True)
     result, problems = fit_logit(y, X, "churn model")
     notes += problems
@@ -182,16 +215,27 @@ def churn_model(
     z = stats.norm.ppf(1 - alpha / 2)
     coef, se = np.asarray(result.params), np.asarray(result.bse)
     terms = ["const", *X.columns]
-    out = pd.DataFrame({
-        "coef": coef, "se": se, "odds_ratio": np.exp(coef), "ci_low": np.exp(coef - z * se),
-        "ci_high": np.exp(coef + z * se), "p": np.asarray(result.pvalues),
-    }, index=pd.Index(terms, name="term"))
+    out = pd.DataFrame(
+        {
+            "coef": coef,
+            "se": se,
+            "odds_ratio": np.exp(coef),
+            "ci_low": np.exp(coef - z * se),
+            "ci_high": np.exp(coef + z * se),
+            "p": np.asarray(result.pvalues),
+        },
+        index=pd.Index(terms, name="term"),
+    )
 
     prob = np.asarray(result.predict())
     bins = pd.qcut(prob, q=n_bins, duplicates="drop", labels=False)
     frame = pd.DataFrame({"bin": bins, "p": prob, "y": y})
-    cal = frame.groupby("bin").agg(customers=("y", "size"), predicted=("p", "mean"),
-                                   observed=("y", "mean"), events=("y", "sum"))
+    cal = frame.groupby("bin").agg(
+        customers=("y", "size"),
+        predicted=("p", "mean"),
+        observed=("y", "mean"),
+        events=("y", "sum"),
+    )
     from cjlib.stats._intervals import wilson_ci
 
     ci = [wilson_ci(e, n, alpha) for e, n in zip(cal["events"], cal["customers"], strict=True)]
@@ -204,19 +248,30 @@ def churn_model(
     import statsmodels.api as sm
 
     slope_fit = sm.Logit(y, sm.add_constant(logit_p)).fit(disp=0)
-    intercept_fit = sm.GLM(y, np.ones((len(y), 1)), family=sm.families.Binomial(),
-                           offset=logit_p).fit()
-    auc = float(stats.mannwhitneyu(prob[y == 1], prob[y == 0]).statistic
-                / (y.sum() * (len(y) - y.sum())))
+    intercept_fit = sm.GLM(
+        y, np.ones((len(y), 1)), family=sm.families.Binomial(), offset=logit_p
+    ).fit()
+    auc = float(
+        stats.mannwhitneyu(prob[y == 1], prob[y == 0]).statistic / (y.sum() * (len(y) - y.sum()))
+    )
     info = {
-        "horizon": float(horizon), "n": int(keep.sum()), "churners": int(y.sum()),
-        "auc": auc, "brier": float(np.mean((prob - y) ** 2)),
+        "horizon": float(horizon),
+        "n": int(keep.sum()),
+        "churners": int(y.sum()),
+        "auc": auc,
+        "brier": float(np.mean((prob - y) ** 2)),
         "calibration_intercept": float(intercept_fit.params[0]),
         "calibration_slope": float(slope_fit.params[1]),
-        "hosmer_lemeshow": hl, "hosmer_lemeshow_p": float(stats.chi2.sf(hl, hl_df)),
+        "hosmer_lemeshow": hl,
+        "hosmer_lemeshow_p": float(stats.chi2.sf(hl, hl_df)),
     }
     return ChurnModelResult(
-        out, calibration=cal.drop(columns="events"), columns=terms, covariates=names,
-        horizon=float(horizon), title=f"Churn within {horizon:g} ({duration_col}): logistic model",
-        warnings=notes, info=info,
+        out,
+        calibration=cal.drop(columns="events"),
+        columns=terms,
+        covariates=names,
+        horizon=float(horizon),
+        title=f"Churn within {horizon:g} ({duration_col}): logistic model",
+        warnings=notes,
+        info=info,
     )

@@ -35,8 +35,9 @@ class CoxResult(StatsResult):
         transform; a small ``p`` says the hazard ratio changes over time.
     """
 
-    def __init__(self, table: pd.DataFrame, *, concordance: float, log_likelihood: float,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, table: pd.DataFrame, *, concordance: float, log_likelihood: float, **kwargs: Any
+    ) -> None:
         super().__init__(table, **kwargs)
         self.concordance = concordance
         self.log_likelihood = log_likelihood
@@ -50,13 +51,21 @@ class CoxResult(StatsResult):
         """Forest plot of the hazard ratios (log scale)."""
         from cjlib.plot._forest import forest
 
-        return forest(self._table, effect_col="hazard_ratio", q_col="p", alpha=alpha,
-                      null_value=1.0, log_x=True, x_title="Hazard ratio",
-                      title="Cox model: hazard ratios")
+        return forest(
+            self._table,
+            effect_col="hazard_ratio",
+            q_col="p",
+            alpha=alpha,
+            null_value=1.0,
+            log_x=True,
+            x_title="Hazard ratio",
+            title="Cox model: hazard ratios",
+        )
 
 
-def _time_transform(kind: str, times: np.ndarray, duration: np.ndarray,
-                    event: np.ndarray) -> np.ndarray:
+def _time_transform(
+    kind: str, times: np.ndarray, duration: np.ndarray, event: np.ndarray
+) -> np.ndarray:
     if kind == "identity":
         return times
     if kind == "log":
@@ -130,8 +139,7 @@ def cox(
     names = as_names(covariates, "covariates")
     if not names:
         raise DataError("covariates is empty: name at least one covariate column")
-    require_columns(table, {"covariates": names, "strata_col": as_names(strata_col, "")},
-                    "table")
+    require_columns(table, {"covariates": names, "strata_col": as_names(strata_col, "")}, "table")
     check_choice(ties, "ties", ["efron", "breslow"])
     check_choice(ph_transform, "ph_transform", ["km", "rank", "identity", "log"])
     check_probability(alpha, "alpha")
@@ -164,11 +172,18 @@ def cox(
     if (np.abs(params) > 15).any() or not np.isfinite(se).all():
         notes.append("a coefficient ran off to infinity (monotone likelihood / separation)")
     z = stats.norm.ppf(1 - alpha / 2)
-    out = pd.DataFrame({
-        "coef": params, "se": se, "hazard_ratio": np.exp(params),
-        "ci_low": np.exp(params - z * se), "ci_high": np.exp(params + z * se),
-        "z": params / se, "p": 2 * stats.norm.sf(np.abs(params / se)),
-    }, index=pd.Index(X.columns, name="covariate"))
+    out = pd.DataFrame(
+        {
+            "coef": params,
+            "se": se,
+            "hazard_ratio": np.exp(params),
+            "ci_low": np.exp(params - z * se),
+            "ci_high": np.exp(params + z * se),
+            "z": params / se,
+            "p": 2 * stats.norm.sf(np.abs(params / se)),
+        },
+        index=pd.Index(X.columns, name="covariate"),
+    )
 
     # Scaled Schoenfeld residuals (Grambsch & Therneau 1994): r* = beta + d * V r
     resid = np.asarray(fit.schoenfeld_residuals)
@@ -195,6 +210,12 @@ def cox(
         log_likelihood=float(fit.llf),
         title=f"Cox model of {duration_col} ({ties} ties)",
         warnings=notes,
-        info={"n": int(keep.sum()), "events": int(event.sum()), "concordance": c_index,
-              "log_likelihood": float(fit.llf), "ties": ties, "ph_transform": ph_transform},
+        info={
+            "n": int(keep.sum()),
+            "events": int(event.sum()),
+            "concordance": c_index,
+            "log_likelihood": float(fit.llf),
+            "ties": ties,
+            "ph_transform": ph_transform,
+        },
     )

@@ -29,8 +29,10 @@ def design_matrix(table: pd.DataFrame, columns: Sequence[str], param: str) -> pd
             if np.isinf(values).any():
                 raise DataError(f"{param} column {col!r} contains infinite values")
             parts.append(values.to_frame(col))
-        elif isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object or (
-            pd.api.types.is_string_dtype(series)
+        elif (
+            isinstance(series.dtype, pd.CategoricalDtype)
+            or series.dtype == object
+            or (pd.api.types.is_string_dtype(series))
         ):
             levels = sorted(series.dropna().astype(str).unique())
             if len(levels) > 50:

@@ -37,15 +37,22 @@ class DriversResult(StatsResult):
         from cjlib.plot._style import PALETTE, apply_base_layout
 
         t = self._table.sort_values("importance")
-        fig = go.Figure(go.Bar(
-            x=t["importance_share"] * 100, y=t.index.astype(str), orientation="h",
-            marker_color=PALETTE[0],
-            error_x={"type": "data", "symmetric": False,
-                     "array": (t["importance_ci_high"] - t["importance"]) / self._r2 * 100,
-                     "arrayminus": (t["importance"] - t["importance_ci_low"]) / self._r2 * 100,
-                     "color": "#455a64"},
-            hovertemplate="%{y}: %{x:.1f}% of R²<extra></extra>",
-        ))
+        fig = go.Figure(
+            go.Bar(
+                x=t["importance_share"] * 100,
+                y=t.index.astype(str),
+                orientation="h",
+                marker_color=PALETTE[0],
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (t["importance_ci_high"] - t["importance"]) / self._r2 * 100,
+                    "arrayminus": (t["importance"] - t["importance_ci_low"]) / self._r2 * 100,
+                    "color": "#455a64",
+                },
+                hovertemplate="%{y}: %{x:.1f}% of R²<extra></extra>",
+            )
+        )
         fig.update_xaxes(title=f"Share of explained variance (R² = {self._r2:.3f}), %")
         fig.update_yaxes(automargin=True)
         return apply_base_layout(fig, title="Key drivers", height=max(300, 80 + 40 * len(t)))
@@ -165,12 +172,16 @@ def drivers(
     if method == "auto":
         method = "shapley" if len(names) <= 8 else "relative_weights"
     if method == "shapley" and len(names) > _MAX_SHAPLEY:
-        raise DataError(f"method='shapley' supports up to {_MAX_SHAPLEY} drivers "
-                        f"(got {len(names)}); use method='relative_weights'")
+        raise DataError(
+            f"method='shapley' supports up to {_MAX_SHAPLEY} drivers "
+            f"(got {len(names)}); use method='relative_weights'"
+        )
     if not isinstance(n_boot, int) or n_boot < 50:
         raise DataError(f"n_boot must be an integer >= 50, got {n_boot!r}")
-    data = np.column_stack([numeric_values(table[c], "drivers") for c in names]
-                           + [numeric_values(table[outcome], "outcome")])
+    data = np.column_stack(
+        [numeric_values(table[c], "drivers") for c in names]
+        + [numeric_values(table[outcome], "outcome")]
+    )
     keep = ~np.isnan(data).any(axis=1)
     notes = []
     if not keep.all():
@@ -195,23 +206,33 @@ def drivers(
     boot_beta_arr, boot_imp_arr = np.array(boot_beta), np.array(boot_imp)
     corr = np.corrcoef(data, rowvar=False)
     if np.abs(corr[:-1, :-1] - np.eye(len(names))).max() > 0.8:
-        notes.append("some drivers correlate above 0.8; coefficients are unstable, rely on "
-                     "the importance shares")
-    out = pd.DataFrame({
-        "std_coef": beta,
-        "std_coef_ci_low": np.percentile(boot_beta_arr, lo, axis=0),
-        "std_coef_ci_high": np.percentile(boot_beta_arr, hi, axis=0),
-        "importance": importance,
-        "importance_ci_low": np.percentile(boot_imp_arr, lo, axis=0),
-        "importance_ci_high": np.percentile(boot_imp_arr, hi, axis=0),
-        "importance_share": importance / importance.sum() if importance.sum() > 0 else np.nan,
-        "correlation": corr[:-1, -1],
-    }, index=pd.Index(names, name="driver"))
+        notes.append(
+            "some drivers correlate above 0.8; coefficients are unstable, rely on "
+            "the importance shares"
+        )
+    out = pd.DataFrame(
+        {
+            "std_coef": beta,
+            "std_coef_ci_low": np.percentile(boot_beta_arr, lo, axis=0),
+            "std_coef_ci_high": np.percentile(boot_beta_arr, hi, axis=0),
+            "importance": importance,
+            "importance_ci_low": np.percentile(boot_imp_arr, lo, axis=0),
+            "importance_ci_high": np.percentile(boot_imp_arr, hi, axis=0),
+            "importance_share": importance / importance.sum() if importance.sum() > 0 else np.nan,
+            "correlation": corr[:-1, -1],
+        },
+        index=pd.Index(names, name="driver"),
+    )
     out["rank"] = out["importance"].rank(ascending=False, method="min").astype(int)
     return DriversResult(
         out.sort_values("rank"),
         title=f"Key drivers of {outcome} ({method.replace('_', ' ')})",
         warnings=notes,
-        info={"outcome": outcome, "n": len(data), "r_squared": r2, "method": method,
-              "bootstrap_resamples": len(boot_beta)},
+        info={
+            "outcome": outcome,
+            "n": len(data),
+            "r_squared": r2,
+            "method": method,
+            "bootstrap_resamples": len(boot_beta),
+        },
     )

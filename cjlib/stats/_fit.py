@@ -34,9 +34,10 @@ def fit_logit(y: np.ndarray, X: pd.DataFrame, label: str) -> tuple[Any | None, l
         except np.linalg.LinAlgError:
             return None, [f"{label}: singular design (collinear controls?), no adjusted model"]
     kinds = {type(w.message) for w in caught} | {w.category for w in caught}
-    separated = PerfectSeparationWarning in kinds or (
-        np.abs(np.asarray(result.params)[1:]) > _SEPARATION_COEF
-    ).any()
+    separated = (
+        PerfectSeparationWarning in kinds
+        or (np.abs(np.asarray(result.params)[1:]) > _SEPARATION_COEF).any()
+    )
     if separated:
         problems.append(f"{label}: (quasi-)separation in the logistic model; estimates unreliable")
     if ConvergenceWarning in kinds or not result.mle_retvals.get("converged", True):

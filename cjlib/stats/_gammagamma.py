@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import special
 
 from cjlib.errors import DataError
-from cjlib.stats._model_base import MLModel, check_summary_columns
+from cjlib.stats._model_base import MLModel, boundary_warnings, check_summary_columns
 from cjlib.stats._rfm import _as_float_array
 
 __all__ = ["GammaGammaModel"]
@@ -19,9 +19,15 @@ def _log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndar
     """Per-customer log density of the mean spend ``m`` over ``x`` transactions."""
     p, q, gamma = params
     px = p * x
-    return (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q)
-            + q * np.log(gamma) + (px - 1) * np.log(m) + px * np.log(x)
-            - (px + q) * np.log(gamma + m * x))
+    return (
+        special.gammaln(px + q)
+        - special.gammaln(px)
+        - special.gammaln(q)
+        + q * np.log(gamma)
+        + (px - 1) * np.log(m)
+        + px * np.log(x)
+        - (px + q) * np.log(gamma + m * x)
+    )
 
 
 class GammaGammaModel(MLModel):
@@ -75,15 +81,20 @@ class GammaGammaModel(MLModel):
     ) -> GammaGammaModel:
         """Estimate p, q, gamma by maximum likelihood on repeat buyers; return ``self``."""
         cols = check_summary_columns(
-            summary, {"frequency_col": frequency_col, "monetary_col": monetary_col})
+            summary, {"frequency_col": frequency_col, "monetary_col": monetary_col}
+        )
         x, m = cols["frequency_col"], cols["monetary_col"]
         repeat = x > 0
         if ((m <= 0) & repeat).any():
-            raise DataError(f"monetary_col {monetary_col!r} must be > 0 for customers with "
-                            f"{frequency_col} > 0 ({int(((m <= 0) & repeat).sum())} rows are not)")
+            raise DataError(
+                f"monetary_col {monetary_col!r} must be > 0 for customers with "
+                f"{frequency_col} > 0 ({int(((m <= 0) & repeat).sum())} rows are not)"
+            )
         if repeat.sum() < 10:
-            raise DataError(f"only {int(repeat.sum())} customers with {frequency_col} > 0; "
-                            "at least 10 repeat buyers are needed")
+            raise DataError(
+                f"only {int(repeat.sum())} customers with {frequency_col} > 0; "
+                "at least 10 repeat buyers are needed"
+            )
         grouped = pd.DataFrame({"x": x[repeat], "m": m[repeat]}).value_counts().reset_index()
         gx, gm = grouped["x"].to_numpy(float), grouped["m"].to_numpy(float)
         weights = grouped["count"].to_numpy(float)
@@ -97,19 +108,22 @@ class GammaGammaModel(MLModel):
         params, ll, converged, cov = self._maximise(neg_ll, start, weights.sum())
         self.params_ = dict(zip(self._param_names, map(float, params), strict=True))
         self.standard_errors_ = dict(
-            zip(self._param_names, map(float, np.sqrt(np.diag(cov))), strict=True))
+            zip(self._param_names, map(float, np.sqrt(np.diag(cov))), strict=True)
+        )
         self.covariance_ = pd.DataFrame(cov, index=self._param_names, columns=self._param_names)
         self.log_likelihood_ = ll
         self.n_customers_ = int(repeat.sum())
         self.converged_ = converged
         self.frequency_spend_correlation_ = float(np.corrcoef(x[repeat], m[repeat])[0, 1])
         self.warnings_ = [] if converged else ["the optimiser did not report convergence"]
+        self.warnings_ += boundary_warnings(self.params_)
         if self.params_["q"] <= 1:
             self.warnings_.append("q <= 1: the population mean spend is infinite")
         if abs(self.frequency_spend_correlation_) > 0.3:
             self.warnings_.append(
                 f"frequency and spend correlate (r={self.frequency_spend_correlation_:.2f}); "
-                "the model assumes they are independent")
+                "the model assumes they are independent"
+            )
         return self
 
     def expected_spend(self, *, frequency: Any, monetary_value: Any) -> Any:
@@ -171,7 +185,8 @@ class GammaGammaModel(MLModel):
         previous = 0.0
         for t_k in grid:
             current = transaction_model.expected_purchases(
-                t_k, frequency=frequency, recency=recency, T=T)
+                t_k, frequency=frequency, recency=recency, T=T
+            )
             total = total + (np.asarray(current) - previous) / (1 + discount_rate) ** t_k
             previous = np.asarray(current)
         out = margin * np.asarray(spend) * total

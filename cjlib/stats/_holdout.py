@@ -26,10 +26,12 @@ class HoldoutResult(StatsResult):
 
         t = self._table
         labels = [str(i) for i in t.index]
-        fig = go.Figure([
-            go.Bar(x=labels, y=t["actual"], name="actual", marker_color=PALETTE[0]),
-            go.Bar(x=labels, y=t["predicted"], name="predicted", marker_color=PALETTE[1]),
-        ])
+        fig = go.Figure(
+            [
+                go.Bar(x=labels, y=t["actual"], name="actual", marker_color=PALETTE[0]),
+                go.Bar(x=labels, y=t["predicted"], name="predicted", marker_color=PALETTE[1]),
+            ]
+        )
         fig.update_layout(barmode="group")
         fig.update_xaxes(title="Repeat purchases in the calibration period", type="category")
         fig.update_yaxes(title="Mean purchases in the holdout period")
@@ -81,19 +83,28 @@ def holdout_validation(
     """
     if not hasattr(model, "params_"):
         raise DataError("model must be a fitted BetaGeoModel (call .fit first)")
-    cols = check_summary_columns(summary, {
-        "frequency_col": frequency_col, "recency_col": recency_col, "T_col": T_col,
-        "frequency_holdout_col": frequency_holdout_col,
-        "duration_holdout_col": duration_holdout_col,
-    })
+    cols = check_summary_columns(
+        summary,
+        {
+            "frequency_col": frequency_col,
+            "recency_col": recency_col,
+            "T_col": T_col,
+            "frequency_holdout_col": frequency_holdout_col,
+            "duration_holdout_col": duration_holdout_col,
+        },
+    )
     x = cols["frequency_col"]
-    predicted = np.atleast_1d(model.expected_purchases(
-        cols["duration_holdout_col"], frequency=x, recency=cols["recency_col"], T=cols["T_col"]))
+    predicted = np.atleast_1d(
+        model.expected_purchases(
+            cols["duration_holdout_col"], frequency=x, recency=cols["recency_col"], T=cols["T_col"]
+        )
+    )
     actual = cols["frequency_holdout_col"]
     bucket = np.minimum(x, max_frequency).astype(int)
     frame = pd.DataFrame({"bucket": bucket, "actual": actual, "predicted": predicted})
     table = frame.groupby("bucket").agg(
-        customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+        customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean")
+    )
     table.index = [f"{i}+" if i == max_frequency else str(i) for i in table.index]
     table.index.name = "frequency"
     info = {

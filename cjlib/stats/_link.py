@@ -37,14 +37,32 @@ _MEASURES = {
         "rd": ("effect", "ci_low", "ci_high", "q", 0.0, "Risk difference (exposed − unexposed)"),
         "rr": ("rr", "rr_ci_low", "rr_ci_high", "q", 1.0, "Relative risk"),
         "or": ("or", "or_ci_low", "or_ci_high", "q", 1.0, "Odds ratio"),
-        "adjusted": ("or_adj", "or_adj_ci_low", "or_adj_ci_high", "q_adj", 1.0,
-                     "Adjusted odds ratio"),
+        "adjusted": (
+            "or_adj",
+            "or_adj_ci_low",
+            "or_adj_ci_high",
+            "q_adj",
+            1.0,
+            "Adjusted odds ratio",
+        ),
     },
     "continuous": {
-        "diff": ("effect", "ci_low", "ci_high", "q", 0.0,
-                 "Difference in means (exposed − unexposed)"),
-        "adjusted": ("effect_adj", "effect_adj_ci_low", "effect_adj_ci_high", "q_adj", 0.0,
-                     "Adjusted difference (OLS, HC3)"),
+        "diff": (
+            "effect",
+            "ci_low",
+            "ci_high",
+            "q",
+            0.0,
+            "Difference in means (exposed − unexposed)",
+        ),
+        "adjusted": (
+            "effect_adj",
+            "effect_adj_ci_low",
+            "effect_adj_ci_high",
+            "q_adj",
+            0.0,
+            "Adjusted difference (OLS, HC3)",
+        ),
     },
 }
 
@@ -124,9 +142,7 @@ def _exposure(series: pd.Series) -> tuple[np.ndarray, str]:
     return exposed, f"{name} > 0"
 
 
-def _binary_row(
-    x: np.ndarray, y: np.ndarray, alpha: float
-) -> tuple[dict[str, Any], list[str]]:
+def _binary_row(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[dict[str, Any], list[str]]:
     n1, n0 = int(x.sum()), int(len(x) - x.sum())
     a, c = float(y[x == 1].sum()), float(y[x == 0].sum())
     row: dict[str, Any] = {
@@ -146,8 +162,9 @@ def _binary_row(
     row["ci_low"], row["ci_high"] = newcombe_diff_ci(a, n1, c, n0, alpha)
     rr, rr_lo, rr_hi, corrected = katz_ratio_ci(a, n1, c, n0, alpha)
     odds, or_lo, or_hi, _ = woolf_odds_ratio_ci(a, n1, c, n0, alpha)
-    row.update(rr=rr, rr_ci_low=rr_lo, rr_ci_high=rr_hi, **{"or": odds},
-               or_ci_low=or_lo, or_ci_high=or_hi)
+    row.update(
+        rr=rr, rr_ci_low=rr_lo, rr_ci_high=rr_hi, **{"or": odds}, or_ci_low=or_lo, or_ci_high=or_hi
+    )
     if corrected:
         notes.append("an empty 2x2 cell: RR and OR use the 0.5 (Haldane–Anscombe) correction")
     cells = np.array([[a, n1 - a], [c, n0 - c]])
@@ -301,8 +318,11 @@ def link(
         raise DataError(f"n_boot must be an integer >= 100, got {n_boot!r}")
 
     if kind == "auto":
-        values = pd.to_numeric(table[outcome], errors="coerce").dropna() \
-            if not pd.api.types.is_bool_dtype(table[outcome]) else table[outcome]
+        values = (
+            pd.to_numeric(table[outcome], errors="coerce").dropna()
+            if not pd.api.types.is_bool_dtype(table[outcome])
+            else table[outcome]
+        )
         kind = "binary" if set(pd.unique(values.astype(float))) <= {0.0, 1.0} else "continuous"
     y_all = (binary_values if kind == "binary" else numeric_values)(table[outcome], "outcome")
     controls_matrix = design_matrix(table, control_names, "controls")
@@ -351,6 +371,12 @@ def link(
         outcome=outcome,
         title=f"Signals linked to {outcome} ({kind} outcome, {len(signal_names)} signals)",
         warnings=all_notes,
-        info={"outcome": outcome, "kind": kind, "n": len(table), "controls": control_names,
-              "alpha": alpha, "bootstrap_resamples": n_boot if kind == "continuous" else 0},
+        info={
+            "outcome": outcome,
+            "kind": kind,
+            "n": len(table),
+            "controls": control_names,
+            "alpha": alpha,
+            "bootstrap_resamples": n_boot if kind == "continuous" else 0,
+        },
     )

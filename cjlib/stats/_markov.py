@@ -25,8 +25,9 @@ class MarkovResult(StatsResult):
     estimated transition probabilities.
     """
 
-    def __init__(self, table: pd.DataFrame, *, transition_matrix: pd.DataFrame,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, table: pd.DataFrame, *, transition_matrix: pd.DataFrame, **kwargs: Any
+    ) -> None:
         super().__init__(table, **kwargs)
         self._transitions = transition_matrix
 
@@ -43,11 +44,17 @@ class MarkovResult(StatsResult):
 
         t = self._table.sort_values("conversions", ascending=False)
         fig = go.Figure()
-        for i, (col, name) in enumerate([("conversions", "Markov (removal effect)"),
-                                         ("first_touch", "first touch"),
-                                         ("last_touch", "last touch"), ("linear", "linear")]):
-            fig.add_trace(go.Bar(x=t.index.astype(str), y=t[col], name=name,
-                                 marker_color=color_for(i)))
+        for i, (col, name) in enumerate(
+            [
+                ("conversions", "Markov (removal effect)"),
+                ("first_touch", "first touch"),
+                ("last_touch", "last touch"),
+                ("linear", "linear"),
+            ]
+        ):
+            fig.add_trace(
+                go.Bar(x=t.index.astype(str), y=t[col], name=name, marker_color=color_for(i))
+            )
         fig.update_layout(barmode="group")
         fig.update_yaxes(title="Attributed conversions")
         fig.update_xaxes(title="Touchpoint")
@@ -131,8 +138,7 @@ def markov_attribution(
     if not isinstance(paths, pd.DataFrame) and hasattr(paths, "paths"):
         paths = _paths_from_log(paths, conversion_event, by)
     require_frame(paths, "paths")
-    cols = {"path_col": [path_col], "conversions_col": [conversions_col],
-            "nulls_col": [nulls_col]}
+    cols = {"path_col": [path_col], "conversions_col": [conversions_col], "nulls_col": [nulls_col]}
     if value_col is not None:
         cols["value_col"] = [value_col]
     require_columns(paths, cols, "paths")
@@ -164,7 +170,7 @@ def markov_attribution(
             continue
         current = 0
         for i in range(len(steps)):
-            state = tuple(steps[max(0, i - order + 1): i + 1])
+            state = tuple(steps[max(0, i - order + 1) : i + 1])
             nxt = index.setdefault(state, len(index))
             flows[(current, nxt)] = flows.get((current, nxt), 0.0) + weight
             current = nxt
@@ -201,11 +207,24 @@ def markov_attribution(
     total_conv, total_value = conv.sum(), value.sum()
     effects = pd.Series(removal)
     share = effects / effects.sum() if effects.sum() > 0 else effects * 0
-    table = pd.DataFrame({"removal_effect": effects, "conversions": share * total_conv,
-                          "value": share * total_value if value_col else np.nan})
-    heur = {k: dict.fromkeys(channels, 0.0) for k in
-            ("first_touch", "last_touch", "linear", "first_touch_value", "last_touch_value",
-             "linear_value")}
+    table = pd.DataFrame(
+        {
+            "removal_effect": effects,
+            "conversions": share * total_conv,
+            "value": share * total_value if value_col else np.nan,
+        }
+    )
+    heur = {
+        k: dict.fromkeys(channels, 0.0)
+        for k in (
+            "first_touch",
+            "last_touch",
+            "linear",
+            "first_touch_value",
+            "last_touch_value",
+            "linear_value",
+        )
+    }
     for steps, c, v in zip(steps_per_path, conv, value, strict=True):
         if not steps or c == 0:
             continue
@@ -228,14 +247,21 @@ def markov_attribution(
     notes = []
     unconverted = sum(c == 0 for c in conv)
     if order > 1 and len(index) > 50 * len(channels):
-        notes.append(f"order {order} gives {len(index)} states for {len(channels)} touchpoints; "
-                     "sparse data make higher-order estimates noisy")
+        notes.append(
+            f"order {order} gives {len(index)} states for {len(channels)} touchpoints; "
+            "sparse data make higher-order estimates noisy"
+        )
     return MarkovResult(
         table.sort_values("removal_effect", ascending=False),
         transition_matrix=dense,
         title=f"Markov attribution (order {order})",
         warnings=notes,
-        info={"order": order, "paths": len(steps_per_path), "paths_without_conversion":
-              int(unconverted), "conversions": float(total_conv),
-              "conversion_probability": p_conv, "states": len(index)},
+        info={
+            "order": order,
+            "paths": len(steps_per_path),
+            "paths_without_conversion": int(unconverted),
+            "conversions": float(total_conv),
+            "conversion_probability": p_conv,
+            "states": len(index),
+        },
     )

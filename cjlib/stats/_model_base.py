@@ -14,6 +14,24 @@ from cjlib.stats._result import StatsResult
 
 __all__ = ["MLModel"]
 
+# largest |d(mean negative log-likelihood)/d(log parameter)| accepted as an optimum
+_GRADIENT_TOL = 1e-4
+
+
+def _max_gradient(fun: Callable[[np.ndarray], float], theta: np.ndarray) -> float:
+    return float(np.max(np.abs(optimize.approx_fprime(theta, fun, 1e-7))))
+
+
+def boundary_warnings(params: dict[str, float]) -> list[str]:
+    """Warn about parameters that ran off towards 0 or infinity (a degenerate fit)."""
+    extreme = [k for k, v in params.items() if not 1e-6 < v < 1e6]
+    if not extreme:
+        return []
+    return [
+        f"parameters {extreme} ran towards 0 or infinity: the data show (almost) no "
+        "heterogeneity in that process, so the model is degenerate; interpret with care"
+    ]
+
 
 class MLModel:
     """Base of the CLV models: scikit-learn style fit state and result-like reporting."""
@@ -36,16 +54,19 @@ class MLModel:
             value = neg_ll(theta) / weight
             return value if np.isfinite(value) else 1e300
 
-        # quasi-Newton first (few evaluations); the simplex only as a fallback
-        best = optimize.minimize(scaled, start, method="L-BFGS-B",
-                                 options={"ftol": 1e-13, "gtol": 1e-8, "maxiter": 2000})
-        if float(np.max(np.abs(optimize.approx_fprime(best.x, scaled, 1e-7)))) > 1e-4:
-            simplex = optimize.minimize(scaled, best.x, method="Nelder-Mead",
-                                        options={"maxiter": 4000, "xatol": 1e-7,
-                                                 "fatol": 1e-11})
-            polish = optimize.minimize(scaled, simplex.x, method="BFGS",
-                                       options={"gtol": 1e-7})
-            best = min((best, simplex, polish), key=lambda r: r.fun)
+        # quasi-Newton first (few evaluations); BFGS, then the simplex, only as fallbacks
+        best = optimize.minimize(
+            scaled, start, method="L-BFGS-B", options={"ftol": 1e-13, "gtol": 1e-8, "maxiter": 2000}
+        )
+        for method, options in (
+            ("BFGS", {"gtol": 1e-7}),
+            ("Nelder-Mead", {"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-11}),
+        ):
+            if _max_gradient(scaled, best.x) <= _GRADIENT_TOL:
+                break
+            retry = optimize.minimize(scaled, best.x, method=method, options=options)
+            if retry.fun <= best.fun:
+                best = retry
         theta = best.x
         from statsmodels.tools.numdiff import approx_hess3
 
@@ -55,10 +76,10 @@ class MLModel:
         except np.linalg.LinAlgError:
             cov_log = np.full_like(hess, np.nan)
         params = np.exp(theta)
-        cov = cov_log * np.outer(params, params)  # delta method from log to natural scale
-        # BFGS often stops with "precision loss" right at the optimum: judge by the gradient
-        gradient = optimize.approx_fprime(theta, scaled, 1e-7)
-        converged = bool(np.isfinite(best.fun)) and float(np.max(np.abs(gradient))) < 1e-4
+        with np.errstate(over="ignore", invalid="ignore"):
+            cov = cov_log * np.outer(params, params)  # delta method from log to natural scale
+        # optimisers often stop with "precision loss" right at the optimum: judge by gradient
+        converged = bool(np.isfinite(best.fun)) and _max_gradient(scaled, theta) <= _GRADIENT_TOL
         return params, -float(neg_ll(theta)), converged, cov
 
     @property
@@ -76,9 +97,14 @@ class MLModel:
     def _report(self) -> StatsResult:
         self._check_fitted()
         return StatsResult(
-            self.table, title=self._title, warnings=self.warnings_,
-            info={"customers": self.n_customers_, "log_likelihood": self.log_likelihood_,
-                  "converged": self.converged_},
+            self.table,
+            title=self._title,
+            warnings=self.warnings_,
+            info={
+                "customers": self.n_customers_,
+                "log_likelihood": self.log_likelihood_,
+                "converged": self.converged_,
+            },
         )
 
     def summary(self) -> str:
@@ -113,7 +139,9 @@ def check_summary_columns(summary: pd.DataFrame, cols: dict[str, str]) -> dict[s
         if np.isnan(values).any():
             raise DataError(f"{param} column {col!r} has missing values")
         if (values < 0).any():
-            raise DataError(f"{param} column {col!r} has negative values, e.g. "
-                            f"{values[values < 0][:3].tolist()}")
+            raise DataError(
+                f"{param} column {col!r} has negative values, e.g. "
+                f"{values[values < 0][:3].tolist()}"
+            )
         out[param] = values
     return out

@@ -86,19 +86,26 @@ def rfm_summary(
         times = times.dt.tz_convert("UTC").dt.tz_localize(None)
     if transactions[customer_col].isna().any():
         raise DataError(f"customer_col {customer_col!r} has missing customer ids")
-    frame = pd.DataFrame({"customer": transactions[customer_col].to_numpy(),
-                          "day": times.dt.normalize().to_numpy()})
-    frame["amount"] = (numeric_values(transactions[amount_col], "amount_col")
-                       if amount_col is not None else 0.0)
+    frame = pd.DataFrame(
+        {"customer": transactions[customer_col].to_numpy(), "day": times.dt.normalize().to_numpy()}
+    )
+    frame["amount"] = (
+        numeric_values(transactions[amount_col], "amount_col") if amount_col is not None else 0.0
+    )
     daily = frame.groupby(["customer", "day"], sort=True)["amount"].sum().reset_index()
 
-    cal_end = _timestamp(calibration_end, "calibration_end") if calibration_end is not None \
+    cal_end = (
+        _timestamp(calibration_end, "calibration_end")
+        if calibration_end is not None
         else daily["day"].max()
-    obs_end = _timestamp(observation_end, "observation_end") if observation_end is not None \
-        else None
+    )
+    obs_end = (
+        _timestamp(observation_end, "observation_end") if observation_end is not None else None
+    )
     if obs_end is not None and obs_end < cal_end:
-        raise DataError(f"observation_end ({obs_end.date()}) is before calibration_end "
-                        f"({cal_end.date()})")
+        raise DataError(
+            f"observation_end ({obs_end.date()}) is before calibration_end ({cal_end.date()})"
+        )
     unit = pd.Timedelta(days=TIME_UNITS[freq])
     first = daily.groupby("customer")["day"].min()
     first = first[first <= cal_end]
@@ -114,8 +121,9 @@ def rfm_summary(
     out["recency"] = (grouped["day"].max() - first) / unit
     out["T"] = (cal_end - first) / unit
     if amount_col is not None:
-        out["monetary_value"] = repeats.groupby("customer")["amount"].mean() \
-            .reindex(out.index).fillna(0.0)
+        out["monetary_value"] = (
+            repeats.groupby("customer")["amount"].mean().reindex(out.index).fillna(0.0)
+        )
     if obs_end is not None:
         hold = daily[(daily["day"] > cal_end) & (daily["day"] <= obs_end)].groupby("customer")
         out["frequency_holdout"] = hold.size().reindex(out.index).fillna(0).astype(float)

@@ -28,9 +28,14 @@ def odds_ratio_study(reps: int, n: int, *, odds_ratio: float = 2.0, seed: int = 
         row = link(frame, outcome="churned", signals="exposed", controls=["plan"]).table.iloc[0]
         estimates.append(np.log(row["or_adj"]))
         covered.append(row["or_adj_ci_low"] <= odds_ratio <= row["or_adj_ci_high"])
-    return {"estimator": "adjusted odds ratio (link)", "truth": odds_ratio,
-            "mean_estimate": float(np.exp(np.mean(estimates))),
-            "coverage": float(np.mean(covered)), "replications": reps, "n": n}
+    return {
+        "estimator": "adjusted odds ratio (link)",
+        "truth": odds_ratio,
+        "mean_estimate": float(np.exp(np.mean(estimates))),
+        "coverage": float(np.mean(covered)),
+        "replications": reps,
+        "n": n,
+    }
 
 
 def cox_study(reps: int, n: int, *, hazard_ratio: float = 1.8, seed: int = 0) -> dict:
@@ -45,18 +50,31 @@ def cox_study(reps: int, n: int, *, hazard_ratio: float = 1.8, seed: int = 0) ->
         time = rng.exponential(1 / (0.01 * np.exp(np.log(hazard_ratio) * x + 0.3 * age)))
         censor = rng.uniform(30, 250, n)
         # whole days, as in customer data (ties handled by Efron's method)
-        frame = pd.DataFrame({"t": np.ceil(np.minimum(time, censor)), "e": time <= censor,
-                              "x": x, "age": age})
+        frame = pd.DataFrame(
+            {"t": np.ceil(np.minimum(time, censor)), "e": time <= censor, "x": x, "age": age}
+        )
         row = cox(frame, duration_col="t", event_col="e", covariates=["x", "age"]).table.loc["x"]
         estimates.append(row["coef"])
         covered.append(row["ci_low"] <= hazard_ratio <= row["ci_high"])
-    return {"estimator": "hazard ratio (cox)", "truth": hazard_ratio,
-            "mean_estimate": float(np.exp(np.mean(estimates))),
-            "coverage": float(np.mean(covered)), "replications": reps, "n": n}
+    return {
+        "estimator": "hazard ratio (cox)",
+        "truth": hazard_ratio,
+        "mean_estimate": float(np.exp(np.mean(estimates))),
+        "coverage": float(np.mean(covered)),
+        "replications": reps,
+        "n": n,
+    }
 
 
-def bh_fdr_study(reps: int, *, n_null: int = 40, n_real: int = 10, n: int = 200,
-                 alpha: float = 0.05, seed: int = 0) -> dict:
+def bh_fdr_study(
+    reps: int,
+    *,
+    n_null: int = 40,
+    n_real: int = 10,
+    n: int = 200,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> dict:
     """False discovery rate of BH q <= alpha over Welch tests (some real, most null)."""
     from cjlib.stats import bh_qvalues
 
@@ -72,7 +90,10 @@ def bh_fdr_study(reps: int, *, n_null: int = 40, n_real: int = 10, n: int = 200,
         false = rejected[:n_null].sum()
         fdp.append(false / max(rejected.sum(), 1))
         power.append(rejected[n_null:].mean() if n_real else np.nan)
-    return {"estimator": f"BH at q<={alpha} ({n_null} null, {n_real} real tests)",
-            "truth": alpha, "fdr": float(np.mean(fdp)),
-            "power": float(np.nanmean(power)) if n_real else float("nan"),
-            "replications": reps}
+    return {
+        "estimator": f"BH at q<={alpha} ({n_null} null, {n_real} real tests)",
+        "truth": alpha,
+        "fdr": float(np.mean(fdp)),
+        "power": float(np.nanmean(power)) if n_real else float("nan"),
+        "replications": reps,
+    }

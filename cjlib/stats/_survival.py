@@ -56,8 +56,13 @@ class SurvivalResult(StatsResult):
     """
 
     def __init__(
-        self, table: pd.DataFrame, *, medians: pd.DataFrame, logrank: dict[str, float] | None,
-        duration_col: str, **kwargs: Any,
+        self,
+        table: pd.DataFrame,
+        *,
+        medians: pd.DataFrame,
+        logrank: dict[str, float] | None,
+        duration_col: str,
+        **kwargs: Any,
     ) -> None:
         super().__init__(table, **kwargs)
         self._medians = medians.copy()
@@ -76,10 +81,20 @@ class SurvivalResult(StatsResult):
         for group, part in self._table.groupby("group", sort=False):
             idx = np.searchsorted(part["time"].to_numpy(), grid, side="right") - 1
             for t, i in zip(grid, idx, strict=True):
-                values = (1.0, 1.0, 1.0) if i < 0 else tuple(
-                    part[["survival", "ci_low", "ci_high"]].iloc[i])
-                rows.append({"group": group, "time": t, "survival": values[0],
-                             "ci_low": values[1], "ci_high": values[2]})
+                values = (
+                    (1.0, 1.0, 1.0)
+                    if i < 0
+                    else tuple(part[["survival", "ci_low", "ci_high"]].iloc[i])
+                )
+                rows.append(
+                    {
+                        "group": group,
+                        "time": t,
+                        "survival": values[0],
+                        "ci_low": values[1],
+                        "ci_high": values[2],
+                    }
+                )
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
@@ -94,7 +109,9 @@ class SurvivalResult(StatsResult):
         lr = self.logrank
         subtitle = None if lr is None else f"log-rank χ²={lr['statistic']:.2f}, p={lr['p']:.3g}"
         return survival_curves(
-            self._table, x_title=self.duration_col, title=title or "Survival (Kaplan–Meier)",
+            self._table,
+            x_title=self.duration_col,
+            title=title or "Survival (Kaplan–Meier)",
             subtitle=subtitle,
         )
 
@@ -114,21 +131,30 @@ def _km_one(time: np.ndarray, event: np.ndarray, alpha: float) -> tuple[pd.DataF
     low, high = np.minimum(a, b), np.maximum(a, b)
     low = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, low))
     high = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, high))
-    curve = pd.DataFrame({
-        "time": np.asarray(sf.surv_times, dtype=float),
-        "n_at_risk": np.asarray(sf.n_risk, dtype=int),
-        "n_events": np.asarray(sf.n_events, dtype=int),
-        "survival": s, "se": se, "ci_low": low, "ci_high": high,
-    })
+    curve = pd.DataFrame(
+        {
+            "time": np.asarray(sf.surv_times, dtype=float),
+            "n_at_risk": np.asarray(sf.n_risk, dtype=int),
+            "n_events": np.asarray(sf.n_events, dtype=int),
+            "survival": s,
+            "se": se,
+            "ci_low": low,
+            "ci_high": high,
+        }
+    )
     median = float(sf.quantile(0.5)) if (s <= 0.5).any() else np.nan
     if (s <= 0.5).any():
         with np.errstate(divide="ignore", invalid="ignore"):
             m_low, m_high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
     else:
         m_low, m_high = np.nan, np.nan
-    return curve, {"n": len(time), "events": int(event.sum()), "median": median,
-                   "median_ci_low": float(m_low) if m_low is not None else np.nan,
-                   "median_ci_high": float(m_high) if m_high is not None else np.nan}
+    return curve, {
+        "n": len(time),
+        "events": int(event.sum()),
+        "median": median,
+        "median_ci_low": float(m_low) if m_low is not None else np.nan,
+        "median_ci_high": float(m_high) if m_high is not None else np.nan,
+    }
 
 
 def survival(

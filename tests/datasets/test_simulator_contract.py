@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import reference_onsets
+from datasets_reference import reference_onsets
 
 from cjlib.datasets import SimulatedData, simulate
 from cjlib.datasets._scenario import SignalRule
@@ -145,7 +145,7 @@ def test_effects_override_and_null_study(telco_map):
 
 
 def test_null_effects_are_not_recovered_as_effects(telco_map):
-    from conftest import counting_process
+    from datasets_reference import counting_process
     from statsmodels.duration.hazard_regression import PHReg
 
     data = simulate(telco_map, 5000, seed=21, effects="null")

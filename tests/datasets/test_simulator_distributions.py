@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import counting_process, reference_onsets
+from datasets_reference import counting_process, reference_onsets
 from scipy.special import hyp2f1
 from scipy.stats import norm
 from statsmodels.duration.hazard_regression import PHReg

@@ -7,9 +7,15 @@ from cjlib.plot import forest
 
 
 def _table():
-    return pd.DataFrame({"effect": [0.10, -0.05, 0.02], "ci_low": [0.05, -0.12, -0.01],
-                         "ci_high": [0.15, 0.02, 0.05], "q": [0.001, 0.30, 0.04]},
-                        index=["support_call", "app_login", "promo"])
+    return pd.DataFrame(
+        {
+            "effect": [0.10, -0.05, 0.02],
+            "ci_low": [0.05, -0.12, -0.01],
+            "ci_high": [0.15, 0.02, 0.05],
+            "q": [0.001, 0.30, 0.04],
+        },
+        index=["support_call", "app_login", "promo"],
+    )
 
 
 def test_forest_sorts_and_marks_significant_rows():

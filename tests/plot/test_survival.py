@@ -8,9 +8,15 @@ from cjlib.plot import survival_curves
 
 
 def _km():
-    return pd.DataFrame({"group": ["a", "a", "b"], "time": [2.0, 5.0, 3.0],
-                         "survival": [0.8, 0.4, 0.5], "ci_low": [0.6, 0.2, 0.3],
-                         "ci_high": [0.9, 0.6, 0.7]})
+    return pd.DataFrame(
+        {
+            "group": ["a", "a", "b"],
+            "time": [2.0, 5.0, 3.0],
+            "survival": [0.8, 0.4, 0.5],
+            "ci_low": [0.6, 0.2, 0.3],
+            "ci_high": [0.9, 0.6, 0.7],
+        }
+    )
 
 
 def test_curves_start_at_one_and_step():

@@ -19,8 +19,12 @@ def cdnow_summary():
 
 @pytest.fixture(scope="module")
 def cdnow_transactions():
-    raw = pd.read_csv(DATA / "CDNOW_sample.txt", sep=r"\s+", header=None,
-                      names=["master_id", "customer_id", "date", "cds", "amount"])
+    raw = pd.read_csv(
+        DATA / "CDNOW_sample.txt",
+        sep=r"\s+",
+        header=None,
+        names=["master_id", "customer_id", "date", "cds", "amount"],
+    )
     raw["timestamp"] = pd.to_datetime(raw["date"].astype(str), format="%Y%m%d")
     return raw
 
@@ -51,8 +55,9 @@ def test_gamma_gamma_reproduces_fader_hardie_2013(cdnow_summary):
     from cjlib.stats._gammagamma import _log_likelihood
 
     repeat = cdnow_summary[cdnow_summary.x > 0]
-    at_published = _log_likelihood(np.array([6.25, 3.74, 15.44]), repeat.x.to_numpy(float),
-                                   repeat.zbar.to_numpy()).sum()
+    at_published = _log_likelihood(
+        np.array([6.25, 3.74, 15.44]), repeat.x.to_numpy(float), repeat.zbar.to_numpy()
+    ).sum()
     assert gg.log_likelihood_ >= at_published
     # Fader & Hardie (2013): a customer with x = 2, zbar = 22.35 -> E(M) weighted mean
     p, q, g = (gg.params_[k] for k in ("p", "q", "gamma"))
@@ -63,8 +68,7 @@ def test_gamma_gamma_reproduces_fader_hardie_2013(cdnow_summary):
 
 def test_rfm_summary_reproduces_hardie_cdnow_summary(cdnow_transactions, cdnow_summary):
     before = cdnow_transactions.copy()
-    s = rfm_summary(cdnow_transactions, calibration_end="1997-09-30",
-                    observation_end="1998-06-30")
+    s = rfm_summary(cdnow_transactions, calibration_end="1997-09-30", observation_end="1998-06-30")
     pd.testing.assert_frame_equal(cdnow_transactions, before)
     ref = cdnow_summary
     assert len(s) == 2357
@@ -82,8 +86,11 @@ def test_rfm_summary_errors():
     with pytest.raises(DataError, match="freq"):
         rfm_summary(tx.assign(timestamp="2024-01-01"), freq="fortnight")
     with pytest.raises(DataError, match="observation_end"):
-        rfm_summary(tx.assign(timestamp="2024-01-01"), calibration_end="2024-02-01",
-                    observation_end="2024-01-15")
+        rfm_summary(
+            tx.assign(timestamp="2024-01-01"),
+            calibration_end="2024-02-01",
+            observation_end="2024-01-15",
+        )
 
 
 def _simulate_bgnbd(n, r, alpha, a, b, T, horizon, seed):
@@ -107,8 +114,15 @@ def _simulate_bgnbd(n, r, alpha, a, b, T, horizon, seed):
         dies = active & (rng.random(n) < p)
         alive[dies] = False
         active &= alive
-    return pd.DataFrame({"frequency": x, "recency": t_x, "T": float(T), "future": future,
-                         "alive_at_T": alive | (now > T)})
+    return pd.DataFrame(
+        {
+            "frequency": x,
+            "recency": t_x,
+            "T": float(T),
+            "future": future,
+            "alive_at_T": alive | (now > T),
+        }
+    )
 
 
 def test_bgnbd_conditional_expectations_match_the_generative_process():
@@ -125,7 +139,8 @@ def test_bgnbd_conditional_expectations_match_the_generative_process():
     assert p_alive.mean() == pytest.approx(truly_alive, abs=4 * np.sqrt(0.25 / len(sim)))
     # unconditional E[X(t)] against simulated calibration purchases
     assert model.expected_purchases(39) == pytest.approx(
-        sim.frequency.mean(), abs=4 * sim.frequency.std() / np.sqrt(len(sim)))
+        sim.frequency.mean(), abs=4 * sim.frequency.std() / np.sqrt(len(sim))
+    )
 
 
 def test_bgnbd_fit_recovers_simulated_parameters_within_ses():
@@ -144,8 +159,9 @@ def test_model_contract_and_errors(cdnow_summary):
         model.probability_alive(frequency=1, recency=1, T=2)
     assert "not fitted" in model._repr_html_()
     with pytest.raises(DataError, match="recency"):
-        BetaGeoModel().fit(pd.DataFrame({"frequency": [1.0] * 20, "recency": [5.0] * 20,
-                                         "T": [3.0] * 20}))
+        BetaGeoModel().fit(
+            pd.DataFrame({"frequency": [1.0] * 20, "recency": [5.0] * 20, "T": [3.0] * 20})
+        )
     with pytest.raises(DataError, match="T_col"):
         BetaGeoModel().fit(cdnow_summary, frequency_col="x", recency_col="t_x", T_col="nope")
     fitted = BetaGeoModel().fit(cdnow_summary, frequency_col="x", recency_col="t_x")
@@ -166,19 +182,25 @@ def test_clv_discounting_and_margin(cdnow_summary):
     spend = gg.expected_spend(frequency=2, monetary_value=22.35)
     purchases = bg.expected_purchases(52, frequency=2, recency=30.43, T=38.86)
     assert undiscounted == pytest.approx(spend * purchases)  # telescoping sum
-    manual = sum(
-        (bg.expected_purchases(k, frequency=2, recency=30.43, T=38.86)
-         - bg.expected_purchases(k - 1, frequency=2, recency=30.43, T=38.86)) / 1.01**k
-        for k in range(1, 53)) * spend * 0.3
-    assert gg.clv(bg, horizon=52, discount_rate=0.01, margin=0.3, **kwargs) == pytest.approx(
-        manual)
+    manual = (
+        sum(
+            (
+                bg.expected_purchases(k, frequency=2, recency=30.43, T=38.86)
+                - bg.expected_purchases(k - 1, frequency=2, recency=30.43, T=38.86)
+            )
+            / 1.01**k
+            for k in range(1, 53)
+        )
+        * spend
+        * 0.3
+    )
+    assert gg.clv(bg, horizon=52, discount_rate=0.01, margin=0.3, **kwargs) == pytest.approx(manual)
     with pytest.raises(DataError, match="step"):
         gg.clv(bg, horizon=5, step=10, **kwargs)
 
 
 def test_holdout_validation_on_cdnow(cdnow_transactions):
-    s = rfm_summary(cdnow_transactions, calibration_end="1997-09-30",
-                    observation_end="1998-06-30")
+    s = rfm_summary(cdnow_transactions, calibration_end="1997-09-30", observation_end="1998-06-30")
     model = BetaGeoModel().fit(s)
     res = holdout_validation(model, s)
     t = res.table
@@ -191,12 +213,15 @@ def test_holdout_validation_on_cdnow(cdnow_transactions):
 
 
 def test_rfm_summary_handles_timezones_and_same_day_purchases():
-    tx = pd.DataFrame({
-        "customer_id": ["a", "a", "a", "b"],
-        "timestamp": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 18:00", "2024-01-08 10:00",
-                                     "2024-01-03 12:00"]).tz_localize("UTC"),
-        "amount": [10.0, 5.0, 20.0, 7.0],
-    })
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b"],
+            "timestamp": pd.to_datetime(
+                ["2024-01-01 09:00", "2024-01-01 18:00", "2024-01-08 10:00", "2024-01-03 12:00"]
+            ).tz_localize("UTC"),
+            "amount": [10.0, 5.0, 20.0, 7.0],
+        }
+    )
     s = rfm_summary(tx, freq="D", calibration_end="2024-01-10")
     assert s.loc["a"].tolist() == [1.0, 7.0, 9.0, 20.0]  # two orders on day one = one purchase
     assert s.loc["b"].tolist() == [0.0, 0.0, 7.0, 0.0]

@@ -35,8 +35,10 @@ def test_shapley_matches_brute_force_over_orderings_with_statsmodels():
             lmg[name] += (r2(order[: i + 1]) - r2(order[:i])) / len(orders)
     assert res.table.importance.to_dict() == pytest.approx(lmg, abs=1e-10)
     assert res.table.importance.sum() == pytest.approx(r2(names))
-    full = sm.OLS((df.nps - df.nps.mean()) / df.nps.std(),
-                  sm.add_constant((df[names] - df[names].mean()) / df[names].std())).fit()
+    full = sm.OLS(
+        (df.nps - df.nps.mean()) / df.nps.std(),
+        sm.add_constant((df[names] - df[names].mean()) / df[names].std()),
+    ).fit()
     assert res.table.std_coef.to_dict() == pytest.approx(full.params[names].to_dict())
 
 
@@ -64,8 +66,12 @@ def test_drivers_errors():
         drivers(df.assign(k=1.0), outcome="nps", drivers=["csat_app", "k"], n_boot=50)
     with pytest.raises(DataError, match="method"):
         drivers(df, outcome="nps", drivers=["csat_app", "csat_call"], method="magic")
-    res = drivers(df.assign(csat_app=[np.nan, *df.csat_app[1:]]), outcome="nps",
-                  drivers=["csat_app", "csat_call"], n_boot=50)
+    res = drivers(
+        df.assign(csat_app=[np.nan, *df.csat_app[1:]]),
+        outcome="nps",
+        drivers=["csat_app", "csat_call"],
+        n_boot=50,
+    )
     assert any("missing" in w for w in res.warnings)
 
 
@@ -74,8 +80,7 @@ def test_binary_outcome_uses_the_linear_probability_model():
     X = rng.normal(size=(3000, 3))
     churned = rng.random(3000) < 1 / (1 + np.exp(-(-1 + 1.2 * X[:, 0] + 0.4 * X[:, 1])))
     df = pd.DataFrame(X, columns=["csat_call", "csat_bill", "csat_web"]).assign(churned=churned)
-    res = drivers(df, outcome="churned", drivers=["csat_call", "csat_bill", "csat_web"],
-                  n_boot=100)
+    res = drivers(df, outcome="churned", drivers=["csat_call", "csat_bill", "csat_web"], n_boot=100)
     lpm = sm.OLS(df.churned.astype(float), sm.add_constant(df.iloc[:, :3])).fit()
     assert res.info["r_squared"] == pytest.approx(lpm.rsquared)
     assert list(res.table.index) == ["csat_call", "csat_bill", "csat_web"]

@@ -41,12 +41,14 @@ def test_bh_matches_statsmodels():
 
 def _binary_frame(n=4000, seed=1):
     rng = np.random.default_rng(seed)
-    df = pd.DataFrame({
-        "support_calls": rng.poisson(0.6, n),
-        "app_login": rng.random(n) < 0.5,
-        "plan": rng.choice(["basic", "plus", "pro"], n),
-        "age": rng.normal(40, 10, n),
-    })
+    df = pd.DataFrame(
+        {
+            "support_calls": rng.poisson(0.6, n),
+            "app_login": rng.random(n) < 0.5,
+            "plan": rng.choice(["basic", "plus", "pro"], n),
+            "age": rng.normal(40, 10, n),
+        }
+    )
     # planted: any support call raises churn log-odds by log(2); plan also matters
     eta = -2 + np.log(2.0) * (df.support_calls > 0) + 0.4 * (df.plan == "pro")
     df["churned"] = rng.random(n) < 1 / (1 + np.exp(-eta))
@@ -56,8 +58,9 @@ def _binary_frame(n=4000, seed=1):
 def test_binary_link_matches_independent_references_and_recovers_planted_or():
     df = _binary_frame()
     before = df.copy()
-    res = link(df, outcome="churned", signals=["support_calls", "app_login"],
-               controls=["plan", "age"])
+    res = link(
+        df, outcome="churned", signals=["support_calls", "app_login"], controls=["plan", "age"]
+    )
     pd.testing.assert_frame_equal(df, before)  # user data untouched
     t = res.table
     assert {"effect", "ci_low", "ci_high", "p", "q", "n_exposed"} <= set(t.columns)
@@ -79,9 +82,12 @@ def test_binary_link_matches_independent_references_and_recovers_planted_or():
 
 
 def test_fisher_used_for_small_expected_counts_and_tiny_group_warning():
-    df = pd.DataFrame({"promo": [True] * 6 + [False] * 200,
-                       "churned": [True, True, False, False, False, False] + [False] * 180
-                       + [True] * 20})
+    df = pd.DataFrame(
+        {
+            "promo": [True] * 6 + [False] * 200,
+            "churned": [True, True, False, False, False, False] + [False] * 180 + [True] * 20,
+        }
+    )
     res = link(df, outcome="churned", signals="promo")
     row = res.table.loc["promo"]
     assert row["test"] == "fisher"
@@ -92,8 +98,14 @@ def test_fisher_used_for_small_expected_counts_and_tiny_group_warning():
 
 
 def test_separation_and_no_variation_are_warnings_not_crashes():
-    df = pd.DataFrame({"flag": [1] * 30 + [0] * 70, "other": [0, 1] * 50,
-                       "never": 0, "churned": [1] * 30 + [0] * 60 + [1] * 10})
+    df = pd.DataFrame(
+        {
+            "flag": [1] * 30 + [0] * 70,
+            "other": [0, 1] * 50,
+            "never": 0,
+            "churned": [1] * 30 + [0] * 60 + [1] * 10,
+        }
+    )
     res = link(df, outcome="churned", signals=["flag", "other", "never"])
     assert any("separation" in w for w in res.warnings)
     assert any("no variation" in w for w in res.warnings)
@@ -113,8 +125,13 @@ def test_continuous_link_bootstrap_matches_scipy_bca_and_is_seeded():
     x1, x0 = df.revenue[df.used_app].to_numpy(), df.revenue[~df.used_app].to_numpy()
     assert row["effect"] == pytest.approx(x1.mean() - x0.mean())
     assert row["p"] == pytest.approx(stats.ttest_ind(x1, x0, equal_var=False).pvalue)
-    ref = stats.bootstrap((x1, x0), lambda a, b, axis=-1: a.mean(axis) - b.mean(axis),
-                          method="BCa", n_resamples=4000, rng=np.random.default_rng(0))
+    ref = stats.bootstrap(
+        (x1, x0),
+        lambda a, b, axis=-1: a.mean(axis) - b.mean(axis),
+        method="BCa",
+        n_resamples=4000,
+        rng=np.random.default_rng(0),
+    )
     width = ref.confidence_interval.high - ref.confidence_interval.low
     assert row["ci_low"] == pytest.approx(ref.confidence_interval.low, abs=0.06 * width)
     assert row["ci_high"] == pytest.approx(ref.confidence_interval.high, abs=0.06 * width)

@@ -5,8 +5,14 @@ import pytest
 from cjlib.errors import DataError, SchemaError
 from cjlib.stats import markov_attribution
 
-HAND = pd.DataFrame({"path": ["A>B", "A", "B"], "conversions": [1, 0, 1], "nulls": [0, 1, 1],
-                     "revenue": [100.0, 0.0, 50.0]})
+HAND = pd.DataFrame(
+    {
+        "path": ["A>B", "A", "B"],
+        "conversions": [1, 0, 1],
+        "nulls": [0, 1, 1],
+        "revenue": [100.0, 0.0, 50.0],
+    }
+)
 
 
 def test_removal_effects_on_a_hand_worked_example():
@@ -54,27 +60,36 @@ def _walk(tm, removed, n, rng):
 
 @pytest.mark.parametrize("order", [1, 2])
 def test_removal_effects_match_brute_force_simulation(order):
-    paths = pd.DataFrame({
-        "path": ["search>email>web", "search>web", "email", "display>search>web",
-                 "display", "web>web>email", "search>display>search"],
-        "conversions": [30, 50, 5, 20, 0, 10, 4],
-        "nulls": [70, 100, 95, 80, 300, 40, 60],
-    })
+    paths = pd.DataFrame(
+        {
+            "path": [
+                "search>email>web",
+                "search>web",
+                "email",
+                "display>search>web",
+                "display",
+                "web>web>email",
+                "search>display>search",
+            ],
+            "conversions": [30, 50, 5, 20, 0, 10, 4],
+            "nulls": [70, 100, 95, 80, 300, 40, 60],
+        }
+    )
     res = markov_attribution(paths, order=order)
     tm = res.transition_matrix
     rng = np.random.default_rng(0)
     n = 20_000
     p_all = _walk(tm, None, n, rng)
-    assert p_all == pytest.approx(res.info["conversion_probability"],
-                                  abs=4 * np.sqrt(0.25 / n))
+    assert p_all == pytest.approx(res.info["conversion_probability"], abs=4 * np.sqrt(0.25 / n))
     p_without = _walk(tm, "search", n, rng)
     exact = res.info["conversion_probability"] * (1 - res.table.loc["search", "removal_effect"])
     assert p_without == pytest.approx(exact, abs=4 * np.sqrt(0.25 / n))
 
 
 def test_attributed_conversions_add_up_and_plot():
-    paths = pd.DataFrame({"path": ["a>b>c", "b>c", "c", "a"], "conversions": [5, 3, 1, 0],
-                          "nulls": [10, 5, 8, 20]})
+    paths = pd.DataFrame(
+        {"path": ["a>b>c", "b>c", "c", "a"], "conversions": [5, 3, 1, 0], "nulls": [10, 5, 8, 20]}
+    )
     res = markov_attribution(paths)
     assert res.table.conversions.sum() == pytest.approx(9)
     assert res.table.first_touch.sum() == res.table.last_touch.sum() == 9

@@ -23,11 +23,17 @@ def test_cox_recovers_the_planted_covariate_hazard_ratios(telco):
     before = customers.copy()
     table = customers.assign(
         age_per_10_years=(customers.age - 40) / 10,
-        **{"acquisition_channel[friends]": customers.acquisition_channel == "friends",
-           "region[capital]": customers.region == "capital"})
-    res = cox(table, duration_col="tenure_days", event_col="churned",
-              covariates=["plan", "age_per_10_years", "acquisition_channel[friends]",
-                          "region[capital]"])
+        **{
+            "acquisition_channel[friends]": customers.acquisition_channel == "friends",
+            "region[capital]": customers.region == "capital",
+        },
+    )
+    res = cox(
+        table,
+        duration_col="tenure_days",
+        event_col="churned",
+        covariates=["plan", "age_per_10_years", "acquisition_channel[friends]", "region[capital]"],
+    )
     pd.testing.assert_frame_equal(customers, before)
     for name, planted in truth.items():
         row = res.table.loc[name]

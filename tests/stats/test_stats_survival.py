@@ -31,8 +31,10 @@ def test_kaplan_meier_matches_lifelines_on_waltons():
         assert np.allclose(ci.iloc[:, 1], ours.ci_high, atol=1e-10)
         assert res.medians.loc[group, "median"] == km.median_survival_time_
         med_ci = median_survival_times(km.confidence_interval_).iloc[0].tolist()
-        assert [res.medians.loc[group, "median_ci_low"],
-                res.medians.loc[group, "median_ci_high"]] == med_ci
+        assert [
+            res.medians.loc[group, "median_ci_low"],
+            res.medians.loc[group, "median_ci_high"],
+        ] == med_ci
     # lifelines reference: log-rank chi2 = 122.249, p = 2.04e-28 (waltons, two groups)
     a, c = w[w.group == "miR-137"], w[w.group == "control"]
     ref = logrank_test(a["T"], c["T"], a["E"], c["E"])
@@ -55,8 +57,7 @@ def test_survival_bad_input():
     with pytest.raises(DataError, match="days"):
         survival(df, duration_col="days", event_col="churned")
     with pytest.raises(DataError, match="binary"):
-        survival(df.assign(days=[1, 2], churned=[2, 0]), duration_col="days",
-                 event_col="churned")
+        survival(df.assign(days=[1, 2], churned=[2, 0]), duration_col="days", event_col="churned")
 
 
 def test_cox_matches_lifelines_on_rossi():
@@ -75,16 +76,23 @@ def test_cox_matches_lifelines_on_rossi():
 
 def test_cox_ph_check_agrees_with_lifelines_and_warns():
     rossi = load_rossi()
-    res = cox(rossi, duration_col="week", event_col="arrest", covariates=ROSSI_COVARIATES,
-              ph_transform="rank")
-    ref = proportional_hazard_test(CoxPHFitter().fit(rossi, "week", "arrest"), rossi,
-                                   time_transform="rank").summary
+    res = cox(
+        rossi,
+        duration_col="week",
+        event_col="arrest",
+        covariates=ROSSI_COVARIATES,
+        ph_transform="rank",
+    )
+    ref = proportional_hazard_test(
+        CoxPHFitter().fit(rossi, "week", "arrest"), rossi, time_transform="rank"
+    ).summary
     ours = res.ph_test
     # lifelines (rank): age 11.45 (p 0.0007), wexp 7.31 (p 0.007); residuals under tied
     # times differ slightly between the implementations, hence the 10% tolerance
     for cov in ("age", "wexp", "race"):
         assert ours.loc[cov, "ph_statistic"] == pytest.approx(
-            ref.loc[cov, "test_statistic"], rel=0.1)
+            ref.loc[cov, "test_statistic"], rel=0.1
+        )
     assert set(ours.index[ours.ph_p < 0.05]) == set(ref.index[ref.p < 0.05]) == {"age", "wexp"}
     assert any("proportional hazards doubtful" in w for w in res.warnings)
 
@@ -113,8 +121,12 @@ def test_cox_recovers_planted_hazard_ratio_and_rejects_bad_input():
     with pytest.raises(DataError, match="constant"):
         cox(df.assign(k=1), duration_col="days", event_col="churned", covariates=["k"])
     with pytest.raises(DataError, match="no events"):
-        cox(df.assign(churned=False), duration_col="days", event_col="churned",
-            covariates=["called"])
+        cox(
+            df.assign(churned=False),
+            duration_col="days",
+            event_col="churned",
+            covariates=["called"],
+        )
 
 
 def test_churn_model_planted_odds_ratio_and_calibration():
@@ -125,10 +137,22 @@ def test_churn_model_planted_odds_ratio_and_calibration():
     mean_life = np.where(called == 1, 120.0, 400.0)
     time = rng.exponential(mean_life)
     censor = rng.uniform(20, 500, n)
-    df = pd.DataFrame({"days": np.minimum(time, censor), "churned": time <= censor,
-                       "called": called, "followup": censor})
-    res = churn_model(df, duration_col="days", event_col="churned", horizon=90,
-                      covariates="called", followup_col="followup")
+    df = pd.DataFrame(
+        {
+            "days": np.minimum(time, censor),
+            "churned": time <= censor,
+            "called": called,
+            "followup": censor,
+        }
+    )
+    res = churn_model(
+        df,
+        duration_col="days",
+        event_col="churned",
+        horizon=90,
+        covariates="called",
+        followup_col="followup",
+    )
     p1, p0 = 1 - np.exp(-90 / 120), 1 - np.exp(-90 / 400)
     true_or = (p1 / (1 - p1)) / (p0 / (1 - p0))
     row = res.table.loc["called"]
@@ -136,29 +160,36 @@ def test_churn_model_planted_odds_ratio_and_calibration():
     assert res.info["calibration_slope"] == pytest.approx(1.0, abs=1e-6)  # in-sample MLE
     assert res.info["hosmer_lemeshow_p"] > 0.01
     assert any("followed for less than the horizon" in w for w in res.warnings)
-    naive = churn_model(df, duration_col="days", event_col="churned", horizon=90,
-                        covariates="called")
+    naive = churn_model(
+        df, duration_col="days", event_col="churned", horizon=90, covariates="called"
+    )
     assert any("over-represents early churners" in w for w in naive.warnings)
     pred = res.predict(pd.DataFrame({"called": [0, 1]}))
     assert pred.iloc[1] > pred.iloc[0]
     cal = res.calibration
-    assert np.allclose((cal.predicted * cal.customers).sum() / cal.customers.sum(),
-                       (cal.observed * cal.customers).sum() / cal.customers.sum())
+    assert np.allclose(
+        (cal.predicted * cal.customers).sum() / cal.customers.sum(),
+        (cal.observed * cal.customers).sum() / cal.customers.sum(),
+    )
 
 
 def test_stratified_cox_matches_lifelines():
     rossi = load_rossi()
     covs = ["fin", "age", "race", "mar", "paro", "prio"]
-    res = cox(rossi, duration_col="week", event_col="arrest", covariates=covs,
-              strata_col="wexp")
+    res = cox(rossi, duration_col="week", event_col="arrest", covariates=covs, strata_col="wexp")
     ref = CoxPHFitter().fit(rossi, "week", "arrest", strata=["wexp"])
     assert np.allclose(res.table["coef"], ref.params_[covs], atol=1e-6)
     assert np.allclose(res.table["se"], ref.standard_errors_[covs], rtol=1e-4)
 
 
 def test_missing_groups_are_reported():
-    df = pd.DataFrame({"days": [5, 8, 12, 20, 30, 31], "churned": [1, 1, 0, 1, 1, 0],
-                       "plan": ["a", "a", None, "b", "b", "b"]})
+    df = pd.DataFrame(
+        {
+            "days": [5, 8, 12, 20, 30, 31],
+            "churned": [1, 1, 0, 1, 1, 0],
+            "plan": ["a", "a", None, "b", "b", "b"],
+        }
+    )
     res = survival(df, duration_col="days", event_col="churned", group_col="plan")
     assert res.medians["n"].sum() == 5
     assert any("missing 'plan'" in w for w in res.warnings)

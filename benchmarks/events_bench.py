@@ -1,0 +1,388 @@
+"""Event-log benchmark: cjlib versus hand-written DuckDB SQL, pandas, retentioneering, pm4py.
+
+Generates simulated event logs with ``cjlib.datasets.simulate_to_parquet`` (about 1M and 10M
+events; 50M with ``--with-50m``), then times three computations — transitions with exact
+median gaps, step flows (6 steps) and a 4-step ordered funnel — for each implementation,
+each run in a fresh process, median of ``--repeats`` runs, and checks that every
+implementation returns the same counts. retentioneering 5.x and pm4py (transitions only:
+their Eventstream / directly-follows graph with median times) are installed by the script
+into their own temporary virtual environments.
+
+Run::
+
+    .venv/bin/python benchmarks/events_bench.py                 # 1M and 10M
+    .venv/bin/python benchmarks/events_bench.py --sizes 1M      # quick
+    .venv/bin/python benchmarks/events_bench.py --with-50m      # adds the 50M regression run
+    .venv/bin/python benchmarks/events_bench.py --skip-external # no retentioneering / pm4py
+
+Library import time is excluded (it is paid once per session); reading the Parquet file is
+included. Printed: one table per size with median wall time (s), peak RSS (MB) and the ratio to the
+hand-written DuckDB SQL, plus whether the counts agree with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+EVENTS_PER_CUSTOMER = 45  # simulate_to_parquet's documented average
+SIZES = {"1M": 1_000_000, "10M": 10_000_000, "50M": 50_000_000, "100M": 100_000_000}
+TASKS = ("transitions", "step_flows", "funnel")
+CORE = ("cjlib", "duckdb_sql", "pandas")
+EXTERNAL = {
+    "retentioneering": ["retentioneering>=5,<6", "pyarrow"],
+    "pm4py": ["pm4py", "pyarrow"],
+}
+MAX_STEPS = 6
+
+
+# --------------------------------------------------------------------------- workers
+# Each worker runs in a fresh interpreter and prints one JSON line: seconds, peak RSS and
+# a "check" value (counts) compared across implementations.
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def work_cjlib(task: str, path: str, steps: list[str]) -> object:
+    from cjlib.events import EventLog
+
+    log = EventLog.read_parquet(path, validate=False)
+    if task == "transitions":
+        t = log.transitions().table
+        return [int(t["n"].sum()), len(t)]
+    if task == "step_flows":
+        t = log.step_flows(max_steps=MAX_STEPS, top_k=1000).table
+        return [int(x) for x in t.groupby("step")["n"].sum().tolist()]
+    t = log.funnel(steps).table
+    return [int(x) for x in t["customers"]]
+
+
+def _sql_connect():  # noqa: ANN202
+    import duckdb
+
+    con = duckdb.connect()
+    tmp = os.path.join(tempfile.gettempdir(), "cjlib-bench-duckdb")
+    os.makedirs(tmp, exist_ok=True)
+    con.execute(f"SET temp_directory='{tmp}'")
+    con.execute("SET max_temp_directory_size='20GB'")
+    con.execute("SET preserve_insertion_order=false")
+    return con
+
+
+def work_duckdb_sql(task: str, path: str, steps: list[str]) -> object:
+    con = _sql_connect()
+    src = (
+        f"(SELECT customer_id, timestamp, event, file_row_number AS o "
+        f"FROM read_parquet('{path}', file_row_number=true))"
+    )
+    if task == "transitions":
+        rows = con.execute(
+            f"""
+            WITH w AS (
+              SELECT event,
+                     lead(event) OVER (PARTITION BY customer_id ORDER BY timestamp, o) AS nxt,
+                     epoch_us(lead(timestamp) OVER (PARTITION BY customer_id
+                              ORDER BY timestamp, o)) - epoch_us(timestamp) AS gap
+              FROM {src})
+            SELECT event, nxt, count(*) AS n, median(gap::DOUBLE) AS median_gap
+            FROM w WHERE nxt IS NOT NULL GROUP BY ALL"""
+        ).fetchall()
+        return [int(sum(r[2] for r in rows)), len(rows)]
+    if task == "step_flows":
+        rows = con.execute(
+            f"""
+            WITH w AS (
+              SELECT event,
+                     row_number() OVER (PARTITION BY customer_id ORDER BY timestamp, o) - 1
+                       AS step,
+                     lead(event) OVER (PARTITION BY customer_id ORDER BY timestamp, o) AS nxt
+              FROM {src})
+            SELECT step, event, coalesce(nxt, '(drop-off)') AS target, count(*) AS n
+            FROM w WHERE step < {MAX_STEPS - 1} GROUP BY ALL"""
+        ).fetchall()
+        per: dict[int, int] = {}
+        for step, _, _, n in rows:
+            per[step] = per.get(step, 0) + n
+        return [per[k] for k in sorted(per)]
+    # the usual hand-written ordered funnel: one CTE per step, each joining the step events
+    ctes = [
+        f"s0 AS (SELECT customer_id, arg_min(timestamp, (timestamp, o)) AS t, "
+        f"min((timestamp, o)) AS k FROM {src} WHERE event = '{steps[0]}' GROUP BY 1)"
+    ]
+    for i, step in enumerate(steps[1:], start=1):
+        ctes.append(
+            f"s{i} AS (SELECT e.customer_id, min((e.timestamp, e.o)) AS k "
+            f"FROM {src} e JOIN s{i - 1} p USING (customer_id) "
+            f"WHERE e.event = '{step}' AND (e.timestamp, e.o) > p.k GROUP BY 1)"
+        )
+    counts = ", ".join(f"(SELECT count(*) FROM s{i})" for i in range(len(steps)))
+    row = con.execute(f"WITH {', '.join(ctes)} SELECT {counts}").fetchone()
+    return [int(x) for x in row]
+
+
+def work_pandas(task: str, path: str, steps: list[str]) -> object:
+    import pandas as pd
+
+    df = pd.read_parquet(path, columns=["customer_id", "timestamp", "event"])
+    df["o"] = range(len(df))
+    df = df.sort_values(["customer_id", "timestamp", "o"], kind="stable")
+    g = df.groupby("customer_id", sort=False)
+    if task == "transitions":
+        nxt = g["event"].shift(-1)
+        gap = g["timestamp"].shift(-1) - df["timestamp"]
+        out = (
+            pd.DataFrame({"event": df["event"], "nxt": nxt, "gap": gap})
+            .dropna(subset=["nxt"])
+            .groupby(["event", "nxt"], observed=True)["gap"]
+            .agg(["size", "median"])
+        )
+        return [int(out["size"].sum()), len(out)]
+    if task == "step_flows":
+        step = g.cumcount()
+        nxt = g["event"].shift(-1).fillna("(drop-off)")
+        f = pd.DataFrame({"step": step, "event": df["event"], "nxt": nxt})
+        f = f[f["step"] < MAX_STEPS - 1]
+        out = f.groupby(["step", "event", "nxt"], observed=True).size()
+        return [int(x) for x in out.groupby(level=0).sum().tolist()]
+    df = df.reset_index(drop=True)
+    df["rank"] = range(len(df))  # global (customer, time, order) rank
+    prev = df[df["event"] == steps[0]].groupby("customer_id")["rank"].min()
+    counts = [len(prev)]
+    for step in steps[1:]:
+        cand = df.loc[df["event"] == step, ["customer_id", "rank"]]
+        cand = cand.merge(prev.rename("prev"), left_on="customer_id", right_index=True)
+        prev = cand[cand["rank"] > cand["prev"]].groupby("customer_id")["rank"].min()
+        counts.append(len(prev))
+    return counts
+
+
+def work_retentioneering(task: str, path: str, steps: list[str]) -> object:
+    import pandas as pd
+    from retentioneering.eventstream import Eventstream
+
+    df = pd.read_parquet(path, columns=["customer_id", "timestamp", "event"])
+    stream = Eventstream(
+        df,
+        schema={"path_cols": ["customer_id"], "event_col": "event",
+                "timestamp_col": "timestamp"},
+    )
+    counts = stream.transition_graph_data(edge_weight="count")
+    medians = stream.transition_graph_data(edge_weight="time_median")
+    real = sorted(set(df["event"].unique()))  # leave out synthetic path_start / path_end
+    counts = counts.reindex(index=real, columns=real).fillna(0)
+    assert medians.shape[0] >= len(real)
+    return [int(counts.to_numpy().sum()), int((counts.to_numpy() > 0).sum())]
+
+
+def work_pm4py(task: str, path: str, steps: list[str]) -> object:
+    import pandas as pd
+    import pm4py
+
+    df = pd.read_parquet(path, columns=["customer_id", "timestamp", "event"])
+    log = pm4py.format_dataframe(
+        df, case_id="customer_id", activity_key="event", timestamp_key="timestamp"
+    )
+    dfg, _, _ = pm4py.discover_dfg(log)
+    perf, _, _ = pm4py.discover_performance_dfg(log)
+    assert set(perf) == set(dfg)
+    return [int(sum(dfg.values())), len(dfg)]
+
+
+PRELOAD = {
+    "cjlib": ("pandas", "pyarrow", "ibis", "duckdb", "cjlib.events._log"),
+    "duckdb_sql": ("duckdb",),
+    "pandas": ("pandas", "pyarrow"),
+    "retentioneering": ("pandas", "pyarrow", "retentioneering"),
+    "pm4py": ("pandas", "pyarrow", "pm4py"),
+}
+
+
+def worker_main(impl: str, task: str, path: str, steps: list[str]) -> None:
+    import importlib
+
+    # library import time is excluded: it is paid once per session, not per computation
+    for module in PRELOAD[impl]:
+        importlib.import_module(module)
+    start = time.perf_counter()
+    check = globals()[f"work_{impl}"](task, path, steps)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "rss_mb": _peak_rss_mb(), "check": check}))
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def make_data(size: str, root: Path) -> Path:
+    """Simulate a log of about ``size`` events (cached under ``root``)."""
+    target = SIZES[size]
+    folder = root / f"events_{size}"
+    events = folder / "events.parquet"
+    if not events.exists():
+        from cjlib.datasets import load_map, simulate_to_parquet
+
+        customers = max(1000, target // EVENTS_PER_CUSTOMER)
+        print(f"simulating ~{size} events ({customers:,} customers) into {folder} ...", flush=True)
+        t0 = time.perf_counter()
+        simulate_to_parquet(load_map("telco"), customers, folder, seed=2024)
+        print(f"  done in {time.perf_counter() - t0:.0f} s", flush=True)
+    return events
+
+
+def funnel_steps(path: Path) -> list[str]:
+    """Four frequent events in their typical order (from first occurrence times)."""
+    import duckdb
+
+    rows = duckdb.sql(
+        f"""SELECT event, count(DISTINCT customer_id) AS c,
+                   median(epoch(timestamp) - epoch(first_ts)) AS at
+            FROM (SELECT *, min(timestamp) OVER (PARTITION BY customer_id) AS first_ts
+                  FROM read_parquet('{path}'))
+            GROUP BY event ORDER BY c DESC LIMIT 10"""
+    ).fetchall()
+    top = sorted(rows[:8], key=lambda r: r[2])
+    picked = [top[0], top[2], top[4], top[6]] if len(top) >= 7 else top[:4]
+    return [r[0] for r in picked]
+
+
+def ensure_venv(name: str, root: Path) -> Path | None:
+    """A venv with ``EXTERNAL[name]`` installed; None if installation fails."""
+    env = root / f"venv-{name}"
+    python = env / "bin" / "python"
+    marker = env / ".ok"
+    if marker.exists():
+        return python
+    print(f"installing {name} into {env} ...", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", *EXTERNAL[name]],
+            check=True,
+            timeout=1200,
+        )
+    except (subprocess.SubprocessError, OSError) as exc:
+        print(f"  could not install {name}: {exc}", flush=True)
+        return None
+    marker.write_text("ok")
+    return python
+
+
+def run_once(python: Path | str, impl: str, task: str, path: Path, steps: list[str]) -> dict:
+    cmd = [str(python), str(HERE), "--worker", impl, task, str(path), ",".join(steps)]
+    env = {**os.environ, "RETENTIONEERING_NO_TRACK": "1"}  # no usage telemetry
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["?"]
+        return {"error": tail[0][:160]}
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["process_seconds"] = wall
+    return out
+
+
+def bench(size: str, root: Path, repeats: int, externals: dict[str, Path]) -> list[dict]:
+    path = make_data(size, root)
+    import duckdb
+
+    n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+    steps = funnel_steps(path)
+    print(f"\n== {size}: {n:,} events; funnel steps {steps}", flush=True)
+    rows = []
+    for task in TASKS:
+        impls: list[tuple[str, Path | str]] = [(i, sys.executable) for i in CORE]
+        if task == "transitions":
+            impls += list(externals.items())
+        for impl, python in impls:
+            runs = [run_once(python, impl, task, path, steps) for _ in range(repeats)]
+            ok = [r for r in runs if "error" not in r]
+            if not ok:
+                rows.append({"size": size, "task": task, "impl": impl, "error": runs[0]["error"]})
+                print(f"  {task:12s} {impl:16s} FAILED: {runs[0]['error']}", flush=True)
+                continue
+            row = {
+                "size": size,
+                "task": task,
+                "impl": impl,
+                "seconds": statistics.median(r["seconds"] for r in ok),
+                "rss_mb": statistics.median(r["rss_mb"] for r in ok),
+                "check": ok[0]["check"],
+            }
+            rows.append(row)
+            print(
+                f"  {task:12s} {impl:16s} {row['seconds']:8.2f} s {row['rss_mb']:8.0f} MB"
+                f"  {row['check']}",
+                flush=True,
+            )
+    return rows
+
+
+def report(rows: list[dict]) -> None:
+    print("\n| size | task | implementation | time (s) | peak RSS (MB) | time / SQL | "
+          "RSS / SQL | same counts |")
+    print("|---|---|---|---:|---:|---:|---:|---|")
+    for row in rows:
+        if "error" in row:
+            print(f"| {row['size']} | {row['task']} | {row['impl']} | failed: {row['error']} "
+                  "| | | | |")
+            continue
+        ref = next(
+            (r for r in rows if r["size"] == row["size"] and r["task"] == row["task"]
+             and r["impl"] == "duckdb_sql" and "error" not in r),
+            None,
+        )
+        if ref is None:
+            ratio_t = ratio_m = same = "–"
+        else:
+            ratio_t = f"{row['seconds'] / ref['seconds']:.2f}"
+            ratio_m = f"{row['rss_mb'] / ref['rss_mb']:.2f}"
+            same = "yes" if row["check"] == ref["check"] else f"NO {row['check']}"
+        print(
+            f"| {row['size']} | {row['task']} | {row['impl']} | {row['seconds']:.2f} | "
+            f"{row['rss_mb']:.0f} | {ratio_t} | {ratio_m} | {same} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1M,10M", help="comma list of 1M,10M,50M,100M")
+    parser.add_argument("--with-50m", action="store_true", help="add the 50M-event run")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-external", action="store_true")
+    parser.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "cjlib-bench"))
+    parser.add_argument("--worker", nargs=4, metavar=("IMPL", "TASK", "PATH", "STEPS"))
+    args = parser.parse_args()
+    if args.worker:
+        impl, task, path, steps = args.worker
+        worker_main(impl, task, path, steps.split(","))
+        return
+    root = Path(args.data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    if args.with_50m and "50M" not in sizes:
+        sizes.append("50M")
+    externals: dict[str, Path] = {}
+    if not args.skip_external:
+        for name in EXTERNAL:
+            python = ensure_venv(name, root)
+            if python is not None:
+                externals[name] = python
+    rows: list[dict] = []
+    for size in sizes:
+        rows += bench(size, root, args.repeats, externals)
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,588 @@
+"""MapEditor: edit a journey map live in a notebook, with the canvas and emotion curve redrawn."""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from cjlib.errors import CjlibError, DataError
+from cjlib.map import (
+    OWNERSHIPS,
+    SEVERITIES,
+    JourneyMap,
+    Touchpoint,
+    add_pain_point,
+    add_touchpoint,
+    remove_pain_point,
+    remove_touchpoint,
+    render_map,
+    replace_pain_point,
+    replace_stage,
+    replace_touchpoint,
+    set_emotion,
+    write_map,
+)
+from cjlib.map._model import EMOTION_RANGE
+from cjlib.widgets._display import problems_html, show_figure, show_message
+
+__all__ = ["MapEditor"]
+
+_LABEL = {"description_width": "90px"}
+_WIDE = widgets.Layout(width="340px")
+_EMOTION_STEP = 0.5
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _options_with(allowed: tuple[str, ...], current: Any) -> list[str]:
+    # a draft may hold a value outside the allowed set; keep it selectable so it is not lost
+    current = _text(current)
+    return [*allowed, current] if current not in allowed else list(allowed)
+
+
+class _PainPointRow:
+    """The controls of one pain point: text, severity and a remove button."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.text = widgets.Text(
+            continuous_update=False, layout=widgets.Layout(width="210px"), placeholder="text"
+        )
+        self.severity = widgets.Dropdown(
+            options=list(SEVERITIES), layout=widgets.Layout(width="95px")
+        )
+        self.remove = widgets.Button(
+            description="",
+            icon="trash",
+            tooltip="Remove this pain point",
+            layout=widgets.Layout(width="34px"),
+        )
+        self.box = widgets.HBox([self.text, self.severity, self.remove])
+
+
+class MapEditor:
+    """Edit a journey map in a notebook: stages, touchpoints, emotions and pain points.
+
+    Pick a stage and one of its touchpoints, then change the stage's name and owner, the
+    touchpoint's name, channel, owner and ownership, the designed emotion of each persona
+    (sliders on -2..+2; untick a persona to leave its score out), and the pain points with
+    their severity (edit, add, remove). Touchpoints can be added to and removed from the
+    selected stage. After every edit the map canvas and the emotion curve are redrawn and the
+    validation problems of the map are listed under the controls (they are shown, not raised:
+    a draft may be invalid for a while). :attr:`journey_map` always holds the current map,
+    a new immutable object after each edit; the map passed in is never changed.
+
+    Every edit goes through the public headless functions of :mod:`cjlib.map`
+    (:func:`~cjlib.map.replace_touchpoint`, :func:`~cjlib.map.set_emotion`,
+    :func:`~cjlib.map.add_pain_point` ...), so anything done here can be scripted.
+
+    Parameters
+    ----------
+    journey_map : JourneyMap
+        The map to start from (it need not be valid).
+    path : str or path-like, optional
+        Default file for :meth:`save` and the Save button.
+
+    Attributes
+    ----------
+    journey_map : JourneyMap
+        The current map.
+    widget : ipywidgets.Widget
+        The whole editor (displaying the editor displays this).
+    canvas : ipywidgets.HTML
+        The map canvas (:func:`cjlib.render_map`).
+    curve : ipywidgets.Output
+        The emotion curve (:func:`cjlib.plot.emotion_curve`).
+    problems : ipywidgets.HTML
+        The map's validation problems.
+    figure : plotly.graph_objects.Figure
+        The emotion curve currently shown.
+
+    Examples
+    --------
+    >>> from cjlib.datasets import load_map
+    >>> editor = MapEditor(load_map("telco"))
+    >>> editor.touchpoint_dropdown.value = "store"
+    >>> editor.emotion_sliders["family"].value = -2.0
+    >>> editor.journey_map.touchpoint("store").emotion["family"]
+    -2.0
+    >>> editor  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, journey_map: JourneyMap, *, path: str | os.PathLike[str] | None = None
+    ) -> None:
+        if not isinstance(journey_map, JourneyMap):
+            raise DataError(f"journey_map: expected a JourneyMap, got {type(journey_map).__name__}")
+        self.journey_map: JourneyMap = journey_map
+        self.figure: Any = None
+        self._callbacks: list[Callable[[JourneyMap], None]] = []
+        self._syncing = False
+        self._build_controls(journey_map, path)
+        self._layout()
+        self._select()
+        self._redraw()
+
+    # -- construction ---------------------------------------------------------------------
+    def _build_controls(self, journey_map: JourneyMap, path: Any) -> None:
+        self.stage_dropdown = widgets.Dropdown(description="Stage", style=_LABEL, layout=_WIDE)
+        self.stage_name = widgets.Text(
+            description="Stage name", continuous_update=False, style=_LABEL, layout=_WIDE
+        )
+        self.stage_owner = widgets.Text(
+            description="Stage owner", continuous_update=False, style=_LABEL, layout=_WIDE
+        )
+        self.touchpoint_dropdown = widgets.Dropdown(
+            description="Touchpoint", style=_LABEL, layout=_WIDE
+        )
+        self.touchpoint_name = widgets.Text(
+            description="Name", continuous_update=False, style=_LABEL, layout=_WIDE
+        )
+        self.channel = widgets.Text(
+            description="Channel", continuous_update=False, style=_LABEL, layout=_WIDE
+        )
+        self.owner = widgets.Text(
+            description="Owner", continuous_update=False, style=_LABEL, layout=_WIDE
+        )
+        self.ownership = widgets.Dropdown(
+            description="Ownership", options=list(OWNERSHIPS), style=_LABEL, layout=_WIDE
+        )
+        low, high = EMOTION_RANGE
+        self.emotion_drawn: dict[str, widgets.Checkbox] = {}
+        self.emotion_sliders: dict[str, widgets.FloatSlider] = {}
+        for persona in journey_map.personas:
+            self.emotion_drawn[persona.id] = widgets.Checkbox(
+                value=True,
+                indent=False,
+                layout=widgets.Layout(width="24px"),
+                tooltip=f"Draw {persona.name}'s emotion here",
+            )
+            self.emotion_sliders[persona.id] = widgets.FloatSlider(
+                min=low,
+                max=high,
+                step=_EMOTION_STEP,
+                continuous_update=False,
+                description=_text(persona.name)[:14],
+                style=_LABEL,
+                layout=widgets.Layout(width="310px"),
+                readout_format="+.1f",
+            )
+        self.pain_point_rows: list[_PainPointRow] = []
+        self.pain_point_box = widgets.VBox()
+        self.new_pain_point_text = widgets.Text(
+            placeholder="new pain point", layout=widgets.Layout(width="210px")
+        )
+        self.new_pain_point_severity = widgets.Dropdown(
+            options=list(SEVERITIES), value="medium", layout=widgets.Layout(width="95px")
+        )
+        self.add_pain_point_button = widgets.Button(
+            description="",
+            icon="plus",
+            tooltip="Add this pain point",
+            layout=widgets.Layout(width="34px"),
+        )
+        self.add_touchpoint_button = widgets.Button(
+            description="Add touchpoint",
+            icon="plus",
+            layout=widgets.Layout(width="165px"),
+            tooltip="Add a touchpoint after the selected one",
+        )
+        self.remove_touchpoint_button = widgets.Button(
+            description="Remove touchpoint",
+            icon="trash",
+            layout=widgets.Layout(width="165px"),
+            tooltip="Remove the selected touchpoint",
+        )
+        self.problems = widgets.HTML()
+        self.save_path = widgets.Text(
+            value="" if path is None else os.fspath(path),
+            placeholder="my_map.yaml",
+            description="File",
+            style={"description_width": "40px"},
+            layout=widgets.Layout(width="250px"),
+        )
+        self.save_button = widgets.Button(
+            description="Save",
+            icon="save",
+            button_style="primary",
+            layout=widgets.Layout(width="84px"),
+        )
+        self.status = widgets.HTML()
+        self.canvas = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.curve = widgets.Output(layout=widgets.Layout(width="100%"))
+
+        self.stage_dropdown.observe(self._on_stage, names="value")
+        self.touchpoint_dropdown.observe(self._on_touchpoint, names="value")
+        self.stage_name.observe(self._on_stage_field("name"), names="value")
+        self.stage_owner.observe(self._on_stage_field("owner"), names="value")
+        for field, control in (
+            ("name", self.touchpoint_name),
+            ("channel", self.channel),
+            ("owner", self.owner),
+            ("ownership", self.ownership),
+        ):
+            control.observe(self._on_touchpoint_field(field), names="value")
+        for persona_id in self.emotion_sliders:
+            self.emotion_sliders[persona_id].observe(self._on_emotion(persona_id), names="value")
+            self.emotion_drawn[persona_id].observe(self._on_emotion(persona_id), names="value")
+        self.add_pain_point_button.on_click(self._on_add_pain_point)
+        self.add_touchpoint_button.on_click(self._on_add_touchpoint)
+        self.remove_touchpoint_button.on_click(self._on_remove_touchpoint)
+        self.save_button.on_click(self._on_save)
+
+    def _layout(self) -> None:
+        def section(title: str) -> widgets.HTML:
+            return widgets.HTML(
+                f'<div style="font-weight:600;margin:8px 0 2px 0;color:#37474f">{title}</div>'
+            )
+
+        emotion_rows = [
+            widgets.HBox([self.emotion_drawn[pid], self.emotion_sliders[pid]])
+            for pid in self.emotion_sliders
+        ]
+        if not emotion_rows:
+            emotion_rows = [widgets.HTML("<em>The map has no personas.</em>")]
+        controls = widgets.VBox(
+            [
+                section("Stage"),
+                self.stage_dropdown,
+                self.stage_name,
+                self.stage_owner,
+                section("Touchpoint"),
+                self.touchpoint_dropdown,
+                self.touchpoint_name,
+                self.channel,
+                self.owner,
+                self.ownership,
+                widgets.HBox([self.add_touchpoint_button, self.remove_touchpoint_button]),
+                section("Emotion per persona (&minus;2 &hellip; +2)"),
+                *emotion_rows,
+                section("Pain points"),
+                self.pain_point_box,
+                widgets.HBox(
+                    [
+                        self.new_pain_point_text,
+                        self.new_pain_point_severity,
+                        self.add_pain_point_button,
+                    ]
+                ),
+                section("Checks"),
+                self.problems,
+                section("Save"),
+                widgets.HBox([self.save_path, self.save_button]),
+                self.status,
+            ],
+            layout=widgets.Layout(min_width="360px", max_width="360px", padding="0 12px 0 0"),
+        )
+        views = widgets.Tab(children=[self.canvas, self.curve])
+        views.set_title(0, "Map canvas")
+        views.set_title(1, "Emotion curve")
+        views.layout = widgets.Layout(flex="1 1 auto", min_width="0")
+        self.widget = widgets.HBox([controls, views], layout=widgets.Layout(width="100%"))
+
+    # -- public ---------------------------------------------------------------------------
+    @property
+    def stage_id(self) -> str | None:
+        """Id of the selected stage."""
+        return self.stage_dropdown.value
+
+    @property
+    def touchpoint_id(self) -> str | None:
+        """Id of the selected touchpoint (``None`` when the stage has none)."""
+        return self.touchpoint_dropdown.value
+
+    def on_change(self, callback: Callable[[JourneyMap], None]) -> None:
+        """Call ``callback(new_map)`` after every edit.
+
+        Parameters
+        ----------
+        callback : callable
+            Receives the new :class:`JourneyMap`.
+        """
+        self._callbacks.append(callback)
+
+    def set_map(self, journey_map: JourneyMap) -> None:
+        """Replace the edited map (e.g. after a scripted edit) and redraw everything.
+
+        Parameters
+        ----------
+        journey_map : JourneyMap
+            The new map.
+        """
+        if not isinstance(journey_map, JourneyMap):
+            raise DataError(f"journey_map: expected a JourneyMap, got {type(journey_map).__name__}")
+        self._commit(journey_map, resync=True)
+
+    def save(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Write the current map to YAML (or JSON, by suffix) with :func:`cjlib.write_map`.
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            Destination; default: the editor's file box.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+
+        Raises
+        ------
+        cjlib.MapValidationError
+            The map is invalid (its problems are listed in the editor as well).
+        cjlib.DataError
+            No path given, or a suffix other than .yaml/.yml/.json.
+        """
+        target = self.save_path.value.strip() if path is None else os.fspath(path)
+        if not target:
+            raise DataError("path: give a file name ending in .yaml, .yml or .json")
+        written = write_map(self.journey_map, target)
+        self.save_path.value = os.fspath(written)
+        self.status.value = (
+            f'<span style="color:#2e7d32">Saved to <code>{html.escape(str(written))}</code></span>'
+        )
+        return written
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return (
+            f"MapEditor({self.journey_map.id!r}: {len(self.journey_map.stages)} stages, "
+            f"{len(self.journey_map.touchpoints)} touchpoints, selected {self.touchpoint_id!r})"
+        )
+
+    # -- state ----------------------------------------------------------------------------
+    def _commit(self, journey_map: JourneyMap, *, resync: bool = False) -> None:
+        self.journey_map = journey_map
+        self.status.value = ""
+        if resync:
+            self._select(stage_id=self.stage_id, touchpoint_id=self.touchpoint_id)
+        self._redraw()
+        for callback in self._callbacks:
+            callback(journey_map)
+
+    def _edit(self, function: Callable[..., JourneyMap], *args: Any, **kwargs: Any) -> None:
+        try:
+            new_map = function(self.journey_map, *args, **kwargs)
+        except CjlibError as err:
+            self.status.value = f'<span style="color:#b71c1c">{html.escape(str(err))}</span>'
+            return
+        self._commit(new_map)
+
+    def _redraw(self) -> None:
+        from cjlib.plot import emotion_curve
+
+        journey_map = self.journey_map
+        self.problems.value = problems_html(journey_map.problems())
+        try:
+            self.canvas.value = render_map(journey_map, standalone=False)
+        except CjlibError as err:
+            self.canvas.value = f"<pre>Cannot draw the canvas: {html.escape(str(err))}</pre>"
+        try:
+            self.figure = emotion_curve(journey_map)
+        except (CjlibError, TypeError, ValueError) as err:
+            self.figure = None
+            show_message(self.curve, f"Cannot draw the emotion curve: {err}")
+        else:
+            show_figure(self.curve, self.figure)
+
+    # -- syncing controls from the map ------------------------------------------------------
+    def _select(self, *, stage_id: str | None = None, touchpoint_id: str | None = None) -> None:
+        """Rebuild the pickers from the map, select a touchpoint (else a stage's first one)."""
+        journey_map = self.journey_map
+        stage_ids = [s.id for s in journey_map.stages]
+        stage_of = {tp.id: stage.id for stage, tp in journey_map.iter_touchpoints()}
+        if touchpoint_id in stage_of:
+            stage_id = stage_of[touchpoint_id]
+        else:
+            if stage_id not in stage_ids:
+                stage_id = stage_ids[0] if stage_ids else None
+            touchpoint_id = next(
+                (tp.id for s in journey_map.stages if s.id == stage_id for tp in s.touchpoints),
+                None,
+            )
+        self._syncing = True
+        try:
+            self.stage_dropdown.options = [
+                (_text(s.name) or s.id, s.id) for s in journey_map.stages
+            ]
+            self.stage_dropdown.value = stage_id
+            self.touchpoint_dropdown.options = [
+                (f"{_text(stage.name) or stage.id} \u203a {_text(tp.name) or tp.id}", tp.id)
+                for stage, tp in journey_map.iter_touchpoints()
+            ]
+            self.touchpoint_dropdown.value = touchpoint_id
+            stage = self._stage()
+            self.stage_name.value = _text(stage.name) if stage else ""
+            self.stage_owner.value = _text(stage.owner) if stage else ""
+        finally:
+            self._syncing = False
+        self._sync_touchpoint_fields()
+
+    def _sync_touchpoint_fields(self) -> None:
+        tp = self._touchpoint()
+        self._syncing = True
+        try:
+            for control in (self.stage_name, self.stage_owner, self.add_touchpoint_button):
+                control.disabled = self._stage() is None
+            tp_controls = [
+                self.touchpoint_name,
+                self.channel,
+                self.owner,
+                self.ownership,
+                self.remove_touchpoint_button,
+                self.new_pain_point_text,
+                self.new_pain_point_severity,
+                self.add_pain_point_button,
+                *self.emotion_drawn.values(),
+            ]
+            for control in tp_controls:
+                control.disabled = tp is None
+            self.touchpoint_name.value = _text(tp.name) if tp else ""
+            self.channel.value = _text(tp.channel) if tp else ""
+            self.owner.value = _text(tp.owner) if tp else ""
+            ownership = tp.ownership if tp else OWNERSHIPS[0]
+            self.ownership.options = _options_with(OWNERSHIPS, ownership)
+            self.ownership.value = _text(ownership)
+            for persona_id, slider in self.emotion_sliders.items():
+                score = tp.emotion.get(persona_id) if tp else None
+                drawn = isinstance(score, int | float) and not isinstance(score, bool)
+                self.emotion_drawn[persona_id].value = drawn
+                slider.value = float(score) if drawn else 0.0
+                slider.disabled = tp is None or not drawn
+            self._sync_pain_points(tp)
+        finally:
+            self._syncing = False
+
+    def _sync_pain_points(self, tp: Touchpoint | None) -> None:
+        pain_points = tp.pain_points if tp else ()
+        rows = []
+        for i, pain_point in enumerate(pain_points):
+            row = _PainPointRow(i)
+            row.text.value = _text(pain_point.text)
+            row.severity.options = _options_with(SEVERITIES, pain_point.severity)
+            row.severity.value = _text(pain_point.severity)
+            row.text.observe(self._on_pain_point_field(i, "text"), names="value")
+            row.severity.observe(self._on_pain_point_field(i, "severity"), names="value")
+            row.remove.on_click(self._on_remove_pain_point(i))
+            rows.append(row)
+        self.pain_point_rows = rows
+        self.pain_point_box.children = (
+            [row.box for row in rows]
+            if rows
+            else [widgets.HTML('<em style="color:#607d8b">No pain points here.</em>')]
+        )
+
+    def _stage(self) -> Any:
+        stage_id = self.stage_dropdown.value
+        return next((s for s in self.journey_map.stages if s.id == stage_id), None)
+
+    def _touchpoint(self) -> Touchpoint | None:
+        tp_id = self.touchpoint_dropdown.value
+        return next((tp for tp in self.journey_map.touchpoints if tp.id == tp_id), None)
+
+    # -- handlers ---------------------------------------------------------------------------
+    def _on_stage(self, change: dict[str, Any]) -> None:
+        if not self._syncing:
+            self._select(stage_id=change["new"])
+
+    def _on_touchpoint(self, change: dict[str, Any]) -> None:
+        if not self._syncing:
+            self._select(stage_id=self.stage_id, touchpoint_id=change["new"])
+
+    def _on_stage_field(self, field: str) -> Callable[[dict[str, Any]], None]:
+        def handler(change: dict[str, Any]) -> None:
+            if self._syncing or self.stage_id is None:
+                return
+            self._edit(replace_stage, self.stage_id, **{field: change["new"]})
+            if field == "name":  # the pickers show stage names
+                self._select(stage_id=self.stage_id, touchpoint_id=self.touchpoint_id)
+
+        return handler
+
+    def _on_touchpoint_field(self, field: str) -> Callable[[dict[str, Any]], None]:
+        def handler(change: dict[str, Any]) -> None:
+            if self._syncing or self.touchpoint_id is None:
+                return
+            self._edit(replace_touchpoint, self.touchpoint_id, **{field: change["new"]})
+            if field == "name":  # the picker shows touchpoint names
+                self._select(touchpoint_id=self.touchpoint_id)
+
+        return handler
+
+    def _on_emotion(self, persona_id: str) -> Callable[[dict[str, Any]], None]:
+        def handler(change: dict[str, Any]) -> None:
+            if self._syncing or self.touchpoint_id is None:
+                return
+            drawn = self.emotion_drawn[persona_id].value
+            self.emotion_sliders[persona_id].disabled = not drawn
+            score = self.emotion_sliders[persona_id].value if drawn else None
+            self._edit(set_emotion, self.touchpoint_id, persona_id, score)
+
+        return handler
+
+    def _on_pain_point_field(self, index: int, field: str) -> Callable[[dict[str, Any]], None]:
+        def handler(change: dict[str, Any]) -> None:
+            if self._syncing or self.touchpoint_id is None:
+                return
+            self._edit(replace_pain_point, self.touchpoint_id, index, **{field: change["new"]})
+
+        return handler
+
+    def _on_remove_pain_point(self, index: int) -> Callable[[widgets.Button], None]:
+        def handler(_: widgets.Button) -> None:
+            if self.touchpoint_id is None:
+                return
+            self._edit(remove_pain_point, self.touchpoint_id, index)
+            self._sync_touchpoint_fields()
+
+        return handler
+
+    def _on_add_pain_point(self, _: widgets.Button) -> None:
+        text = self.new_pain_point_text.value.strip()
+        if self.touchpoint_id is None:
+            return
+        if not text:
+            self.status.value = (
+                '<span style="color:#b71c1c">Type the pain point first, then press +.</span>'
+            )
+            return
+        self._edit(add_pain_point, self.touchpoint_id, text, self.new_pain_point_severity.value)
+        self.new_pain_point_text.value = ""
+        self._sync_touchpoint_fields()
+
+    def _on_add_touchpoint(self, _: widgets.Button) -> None:
+        stage = self._stage()
+        if stage is None:
+            return
+        taken = {tp.id for tp in self.journey_map.touchpoints}
+        n = 1
+        while f"new_touchpoint_{n}" in taken:
+            n += 1
+        new = Touchpoint(id=f"new_touchpoint_{n}", name=f"New touchpoint {n}", owner=stage.owner)
+        ids = [tp.id for tp in stage.touchpoints]
+        position = ids.index(self.touchpoint_id) + 1 if self.touchpoint_id in ids else len(ids)
+        self._edit(add_touchpoint, stage.id, new, position=position)
+        self._select(touchpoint_id=new.id)
+
+    def _on_remove_touchpoint(self, _: widgets.Button) -> None:
+        if self.touchpoint_id is None:
+            return
+        self._edit(remove_touchpoint, self.touchpoint_id)
+        self._select(stage_id=self.stage_id)
+
+    def _on_save(self, _: widgets.Button) -> None:
+        try:
+            self.save()
+        except (CjlibError, OSError) as err:
+            self.status.value = (
+                f'<span style="color:#b71c1c">Not saved: {html.escape(str(err))}</span>'
+            )

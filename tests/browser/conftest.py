@@ -1,0 +1,87 @@
+"""Headless Chromium for the browser tests: Debian's /usr/bin/chromium driven by Playwright.
+
+No browser is ever downloaded (``playwright install`` is not used). The tests skip, with the
+reason, only when /usr/bin/chromium is missing; CI installs it (``.ci/run``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+SKIP_REASON = (
+    f"browser tests need Debian's chromium at {CHROMIUM} "
+    "(apt-get install chromium fonts-dejavu-core fonts-liberation)"
+)
+
+
+@dataclass
+class PageLog:
+    """What a page did that a test may want to forbid."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    remote_requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(SKIP_REASON)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
+    """A fresh page that records console errors, uncaught errors, dialogs and remote requests.
+
+    Only ``file://`` and ``data:`` loads are allowed: any other request is recorded and aborted,
+    so a page that needs the network (a CDN, a tracking pixel, an injected ``src``) is caught.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    log = PageLog()
+    pg = context.new_page()
+    pg.on(
+        "console", lambda msg: log.console_errors.append(msg.text) if msg.type == "error" else None
+    )
+    pg.on("pageerror", lambda err: log.page_errors.append(str(err)))
+
+    def on_dialog(dialog: Any) -> None:
+        log.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+
+    def on_route(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "about:")):
+            route.continue_()
+        else:
+            log.remote_requests.append(url)
+            route.abort()
+
+    pg.route("**/*", on_route)
+    yield pg, log
+    context.close()
