@@ -69,7 +69,7 @@ def work_cjlib(task: str, path: str, steps: list[str]) -> object:
     return [int(x) for x in t["customers"]]
 
 
-def _sql_connect():  # noqa: ANN202
+def _sql_connect():
     import duckdb
 
     con = duckdb.connect()
@@ -296,7 +296,7 @@ def bench(size: str, root: Path, repeats: int, externals: dict[str, Path]) -> li
     path = make_data(size, root)
     import duckdb
 
-    n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+    n = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
     steps = funnel_steps(path)
     print(f"\n== {size}: {n:,} events; funnel steps {steps}", flush=True)
     rows = []

@@ -42,6 +42,8 @@ _LAZY: dict[str, str] = {
     "write_map": "cjlib.map",
     "render_map": "cjlib.map",
     "EventLog": "cjlib.events",
+    "measure": "cjlib.action",
+    "MeasuredMap": "cjlib.action",
 }
 _SUBPACKAGES = ("map", "events", "stats", "action", "plot", "widgets", "datasets")
 
@@ -52,6 +54,7 @@ __all__ = [
     "EventLog",
     "JourneyMap",
     "MapValidationError",
+    "MeasuredMap",
     "NotFittedError",
     "Objective",
     "Opportunity",
@@ -65,6 +68,7 @@ __all__ = [
     "datasets",
     "events",
     "map",
+    "measure",
     "plot",
     "read_map",
     "render_map",
@@ -92,6 +96,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from cjlib import action, datasets, events, map, plot, stats, widgets
+    from cjlib.action import MeasuredMap, measure
     from cjlib.events import EventLog
     from cjlib.map import (
         JourneyMap,

@@ -35,21 +35,33 @@ _LAZY: dict[str, str] = {
     "NextBestTouchpoint": "cjlib.action._next_best",
     "what_if": "cjlib.action._what_if",
     "WhatIf": "cjlib.action._what_if",
+    "measure": "cjlib.action._measure",
+    "MeasuredMap": "cjlib.action._measure",
+    "objective_progress": "cjlib.action._objectives",
+    "ObjectiveProgress": "cjlib.action._objectives",
+    "moments_that_matter": "cjlib.action._moments",
+    "MomentsResult": "cjlib.action._moments",
 }
 
 __all__ = [
     "ABTestResult",
     "Backlog",
     "ChangeEvaluation",
+    "MeasuredMap",
+    "MomentsResult",
     "NextBestTouchpoint",
+    "ObjectiveProgress",
     "PowerAnalysis",
     "PreTrendWarning",
     "SampleRatioMismatchWarning",
     "WhatIf",
     "ab_test",
     "evaluate_change",
+    "measure",
     "minimum_detectable_effect",
+    "moments_that_matter",
     "next_best_touchpoint",
+    "objective_progress",
     "power",
     "prioritise",
     "sample_size",
@@ -73,7 +85,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from cjlib.action._abtest import ABTestResult, ab_test
     from cjlib.action._backlog import Backlog, prioritise
     from cjlib.action._evaluate import ChangeEvaluation, evaluate_change
+    from cjlib.action._measure import MeasuredMap, measure
+    from cjlib.action._moments import MomentsResult, moments_that_matter
     from cjlib.action._next_best import NextBestTouchpoint, next_best_touchpoint
+    from cjlib.action._objectives import ObjectiveProgress, objective_progress
     from cjlib.action._power import PowerAnalysis, minimum_detectable_effect, power, sample_size
     from cjlib.action._warnings import PreTrendWarning, SampleRatioMismatchWarning
     from cjlib.action._what_if import WhatIf, what_if

@@ -260,7 +260,7 @@ def _evidence(linked: pd.DataFrame) -> dict[str, Any]:
         "value_at_risk": float(sum(p[0] for p in parts)),
         "value_at_risk_ci_low": float(sum(p[1] for p in parts)),
         "value_at_risk_ci_high": float(sum(p[2] for p in parts)),
-        "moments": distinct.index.tolist(),
+        "moments": linked.index.tolist(),
     }
 
 

@@ -182,8 +182,10 @@ def _bootstrap_means(values: np.ndarray, n_resamples: int, rng: np.random.Genera
     n = len(values)
     chunk = max(1, min(n_resamples, 4_000_000 // max(n, 1)))
     out = np.empty(n_resamples)
+    index_type = np.int32 if n < 2**31 else np.int64
     for start in range(0, n_resamples, chunk):
         stop = min(start + chunk, n_resamples)
-        idx = rng.integers(0, n, size=(stop - start, n))
+        # int32 indices halve the memory traffic of the gather, the cost that dominates
+        idx = rng.integers(0, n, size=(stop - start, n), dtype=index_type)
         out[start:stop] = values[idx].mean(axis=1)
     return out

@@ -214,6 +214,8 @@ def what_if(
 
     ``success`` may be a good outcome (a purchase) or a bad one (a cancellation); give
     ``value_per_success`` a negative sign for a bad one (e.g. minus the CLV lost per churn).
+    For churn questions restrict the log to customers first (``log.filter(customers=...)``),
+    so prospects who never signed do not count as retained.
 
     Parameters
     ----------

@@ -38,7 +38,7 @@ def customer_window(**kwargs: Any) -> Any:
 
 
 def parse_duration(value: Any, param: str, *, allow_none: bool = True) -> pd.Timedelta | None:
-    """Parse ``"30min"``, ``"14D"``, a ``timedelta`` or ``pd.Timedelta`` into a positive Timedelta."""
+    """Parse ``"30min"``, ``"14D"`` or a timedelta into a positive ``pd.Timedelta``."""
     if value is None:
         if allow_none:
             return None
@@ -99,7 +99,9 @@ def as_names(value: str | Iterable[str] | None, param: str) -> tuple[str, ...]:
         try:
             items = tuple(value)
         except TypeError as exc:
-            raise DataError(f"{param} must be an event name or a list of names; got {value!r}") from exc
+            raise DataError(
+                f"{param} must be an event name or a list of names; got {value!r}"
+            ) from exc
     for item in items:
         if not isinstance(item, str) or not item:
             raise DataError(f"{param} must hold non-empty event names; got {item!r}")

@@ -107,16 +107,23 @@ _settings = DuckDBSettings()
 _duckdb: Any = None  # the shared ibis DuckDB backend, created on first use
 
 
-def _apply_settings(raw: Any, settings: DuckDBSettings) -> None:
-    os.makedirs(settings.temp_directory, exist_ok=True)
-    raw.execute(f"SET memory_limit = '{settings.memory_limit}'")
-    raw.execute(f"SET temp_directory = '{settings.temp_directory}'")
-    raw.execute(f"SET max_temp_directory_size = '{settings.max_temp_directory_size}'")
-    raw.execute("SET TimeZone = 'UTC'")
-    # cjlib always orders explicitly (by time and input order), so DuckDB need not keep
-    # insertion order; this lets it stream large scans with less memory.
-    raw.execute("SET preserve_insertion_order = false")
-    if settings.threads is not None:
+def _apply_settings(raw: Any, settings: DuckDBSettings, only: set[str] | None = None) -> None:
+    def wanted(key: str) -> bool:
+        return only is None or key in only
+
+    if wanted("temp_directory"):
+        os.makedirs(settings.temp_directory, exist_ok=True)
+        raw.execute(f"SET temp_directory = '{settings.temp_directory}'")
+    if wanted("memory_limit"):
+        raw.execute(f"SET memory_limit = '{settings.memory_limit}'")
+    if wanted("max_temp_directory_size"):
+        raw.execute(f"SET max_temp_directory_size = '{settings.max_temp_directory_size}'")
+    if only is None:
+        raw.execute("SET TimeZone = 'UTC'")
+        # cjlib always orders explicitly (by time and input order), so DuckDB need not keep
+        # insertion order; this lets it stream large scans with less memory.
+        raw.execute("SET preserve_insertion_order = false")
+    if settings.threads is not None and wanted("threads"):
         raw.execute(f"SET threads = {int(settings.threads)}")
 
 
@@ -154,16 +161,30 @@ def configure_duckdb(
             raise DataError(f"{name} must be a size such as '4GB' or '512MB'; got {value!r}")
     if threads is not None and (not isinstance(threads, int) or threads < 1):
         raise DataError(f"threads must be a positive integer or None; got {threads!r}")
-    if memory_limit is not None:
-        _settings.memory_limit = memory_limit
-    if temp_directory is not None:
-        _settings.temp_directory = str(temp_directory)
-    if max_temp_directory_size is not None:
-        _settings.max_temp_directory_size = max_temp_directory_size
-    if threads is not None:
-        _settings.threads = threads
-    if _duckdb is not None:
-        _apply_settings(_duckdb.con, _settings)
+    changes = {
+        "memory_limit": memory_limit,
+        "temp_directory": None if temp_directory is None else str(temp_directory),
+        "max_temp_directory_size": max_temp_directory_size,
+        "threads": threads,
+    }
+    changed = {k for k, v in changes.items() if v is not None and v != getattr(_settings, k)}
+    if _duckdb is not None and changed:
+        candidate = DuckDBSettings(**{**vars(_settings), **{k: changes[k] for k in changed}})
+        try:
+            _apply_settings(_duckdb.con, candidate, only=changed)
+        except Exception as exc:
+            hint = (
+                " (the temporary directory can only be set before DuckDB first spills: set it "
+                "at the start of the session)"
+                if "temp_directory" in changed
+                else ""
+            )
+            raise EngineError(
+                f"cannot change DuckDB settings {sorted(changed)}: "
+                f"{str(exc).splitlines()[0]}{hint}"
+            ) from exc
+    for key in changed:
+        setattr(_settings, key, changes[key])
     return DuckDBSettings(**vars(_settings))
 
 
@@ -212,12 +233,13 @@ def backend_name(backend: Any) -> str:
 
 
 def resolve_backend(engine: Any) -> Any:
-    """Turn an ``engine=`` argument (``"duckdb"``, a SparkSession or an Ibis backend) into a backend."""
+    """Turn an ``engine=`` argument ("duckdb", a SparkSession, an Ibis backend) into a backend."""
     if engine is None or (isinstance(engine, str) and engine == "duckdb"):
         return duckdb_backend()
     if isinstance(engine, str):
         raise DataError(
-            f"engine must be 'duckdb', a pyspark.sql.SparkSession or an Ibis backend; got {engine!r}"
+            "engine must be 'duckdb', a pyspark.sql.SparkSession or an Ibis backend; "
+            f"got {engine!r}"
         )
     if getattr(engine, "name", None) in ("duckdb", "pyspark") and hasattr(engine, "table"):
         return engine

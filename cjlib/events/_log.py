@@ -6,7 +6,7 @@ Examples
 >>> from cjlib.events import EventLog
 >>> df = pd.DataFrame({
 ...     "customer_id": ["a", "a", "b"],
-...     "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:05", "2024-01-02"]),
+...     "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:05", "2024-01-02 09:00"]),
 ...     "event": ["visit", "signup", "visit"]})
 >>> log = EventLog.from_pandas(df)
 >>> log.n_events, log.n_customers
@@ -72,6 +72,12 @@ class EventLog:
     ``value``; other columns are kept as attributes. Ties in time are broken by input order.
     Every method returns a result object or a new ``EventLog``; nothing is changed in place.
 
+    Attributes
+    ----------
+    n_duplicates : int or None
+        Identical events found at construction (0 after ``dedupe=True``; None when the data
+        checks were skipped with ``validate=False``).
+
     Examples
     --------
     >>> import pandas as pd
@@ -102,7 +108,7 @@ class EventLog:
         table: ir.Table,
         backend: Any,
         *,
-        n_duplicates: int,
+        n_duplicates: int | None,
         counts: dict[str, int] | None = None,
         journey_map: JourneyMap | None = None,
         binding: pd.DataFrame | None = None,
@@ -247,6 +253,8 @@ class EventLog:
             Run the data checks (nulls, unparsable times, duplicates) now, in one engine
             pass. ``False`` checks only the columns (for very large files you trust).
         engine : "duckdb" or pyspark.sql.SparkSession
+            Where the log lives. Spark reads microsecond Parquet timestamps (write with
+            ``coerce_timestamps="us"``); nanosecond ones are a Spark limitation.
 
         Returns
         -------
@@ -292,6 +300,7 @@ class EventLog:
         Parameters
         ----------
         path : str or path-like
+            The CSV file (with a header row).
         customer_col, time_col, event_col, channel_col, session_col, value_col, dedupe, engine
             As in :meth:`from_pandas`.
         **read_csv_kwargs
@@ -337,6 +346,7 @@ class EventLog:
         Parameters
         ----------
         table : ibis Table
+            Events on a DuckDB or PySpark Ibis backend.
         order_col : str, optional
             A column giving the input order used to break ties in time. Without it ties are
             broken by event name (Ibis tables have no inherent row order).
@@ -396,6 +406,7 @@ class EventLog:
         Parameters
         ----------
         spark_df : pyspark.sql.DataFrame
+            Events; the log runs on its SparkSession (time zone must be UTC).
         order_col : str, optional
             Input-order column for ties in time; by default the DataFrame's partition order
             (``monotonically_increasing_id``).
@@ -409,9 +420,9 @@ class EventLog:
         if not hasattr(spark_df, "sparkSession"):
             raise DataError(f"spark_df must be a pyspark DataFrame; got {type(spark_df).__name__}")
         if order_col is None:
-            from pyspark.sql import functions as F
+            from pyspark.sql import functions as sf
 
-            spark_df = spark_df.withColumn("__cjlib_seq", F.monotonically_increasing_id())
+            spark_df = spark_df.withColumn("__cjlib_seq", sf.monotonically_increasing_id())
             order_col = "__cjlib_seq"
         table, backend = _engine.table_from_spark(spark_df)
         return cls._from_table(
@@ -483,7 +494,7 @@ class EventLog:
         vcol = mapping.get("value_col")
         if vcol and not schema[vcol].is_numeric():
             raise SchemaError(
-                [nice_problem(vcol, f"values must be numeric; got {schema[vcol]}", str(schema[vcol]))],
+                [nice_problem(vcol, f"values must be numeric; got {schema[vcol]}", vcol)],
                 title="event table does not follow the contract",
             )
         cols["value"] = table[vcol].cast("float64") if vcol else ibis.null("float64")
@@ -504,8 +515,9 @@ class EventLog:
             )
         names = {"customer_id": customer_col, "timestamp": time_col, "event": event_col}
         if not validate:
-            return cls._make(out.drop(RAW_TIME) if RAW_TIME in out.columns else out, backend,
-                             n_duplicates=-1)
+            return cls._make(
+                out.drop(RAW_TIME) if RAW_TIME in out.columns else out, backend, n_duplicates=None
+            )
         return cls._finish(
             out, backend, names=names, raw_time=parsed_from_text is not None, dedupe=dedupe
         )
@@ -766,8 +778,8 @@ class EventLog:
         >>> log = EventLog.from_pandas(pd.DataFrame({"customer_id": ["a", "a", "b"],
         ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"]),
         ...     "event": ["visit", "buy", "visit"]}))
-        >>> log.step_flows(max_steps=2).table.to_dict("records")
-        [{'step': 0, 'source': 'visit', 'target': 'buy', 'n': 1}, {'step': 0, 'source': 'visit', 'target': '(drop-off)', 'n': 1}]
+        >>> log.step_flows(max_steps=2).table.values.tolist()
+        [[0, 'visit', '(drop-off)', 1], [0, 'visit', 'buy', 1]]
         """
         from cjlib.events._flows import step_flows
 
@@ -796,6 +808,7 @@ class EventLog:
             input order). Unordered: a customer reaches step k having done steps 1..k in any
             order (within the window of their span).
         level : {"event", "touchpoint", "stage"}
+            What a step names; touchpoint/stage need :meth:`bind`.
         confidence : float
             Level of the Wilson intervals.
 
@@ -881,10 +894,15 @@ class EventLog:
             Define journeys, as in :meth:`journeys`.
         customers : DataFrame, optional
             ``customer_id`` and ``segment_col``; adds one row per segment.
+        segment_col : str
+            Column of ``customers`` holding the segment.
         surveys : DataFrame, optional
             The surveys contract (``customer_id``, ``timestamp``, ``kind``, ``score``);
             responses given from a journey's start to ``survey_window`` after its end count.
+        survey_window : str or timedelta
+            How long after a journey's end a survey answer still belongs to it.
         confidence : float
+            Level of the completion-rate, CSAT and NPS intervals.
 
         Examples
         --------
@@ -927,8 +945,8 @@ class EventLog:
         >>> log = EventLog.from_pandas(pd.DataFrame({"customer_id": ["a", "a", "b"],
         ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"]),
         ...     "event": ["call", "call", "visit"]}))
-        >>> log.signals([count("call"), flag("visit")]).table.to_dict("records")
-        [{'customer_id': 'a', 'n_call': 2, 'has_visit': False}, {'customer_id': 'b', 'n_call': 0, 'has_visit': True}]
+        >>> log.signals([count("call"), flag("visit")]).table.values.tolist()
+        [['a', 2, False], ['b', 0, True]]
         """
         from cjlib.events._signals import compute_signals
 
@@ -946,9 +964,11 @@ class EventLog:
         Parameters
         ----------
         conversion_event : str
+            The event that counts as a conversion (its first occurrence ends the path).
         by : {"event", "channel", "touchpoint"}
             What a step is. ``"touchpoint"`` needs a bound log or ``journey_map``.
         journey_map : JourneyMap, optional
+            Map to bind to first (for ``by="touchpoint"`` on an unbound log).
 
         Returns
         -------

@@ -14,6 +14,7 @@ Transitions: 1 event pairs, 3 transitions among 3 customers (6 events)
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ __all__ = [
 
 
 def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
     if isinstance(value, pd.DataFrame):
         return [{k: _jsonable(v) for k, v in row.items()} for row in value.to_dict("records")]
     if isinstance(value, dict):

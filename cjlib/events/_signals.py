@@ -229,7 +229,8 @@ def _normalise(spec: Any) -> list[Signal]:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes or "customer_id" in names:
         raise DataError(
-            f"signal names must be unique and not 'customer_id'; repeated: {dupes or ['customer_id']}"
+            "signal names must be unique and not 'customer_id'; repeated: "
+            f"{dupes or ['customer_id']}"
         )
     return items
 

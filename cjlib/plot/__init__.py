@@ -17,9 +17,18 @@ _LAZY: dict[str, str] = {
     "funnel": "cjlib.plot._funnel",
     "forest": "cjlib.plot._forest",
     "survival_curves": "cjlib.plot._survival",
+    "impact_effort_matrix": "cjlib.plot._matrix",
 }
 
-__all__ = ["emotion_curve", "forest", "funnel", "render_map", "sankey", "survival_curves"]
+__all__ = [
+    "emotion_curve",
+    "forest",
+    "funnel",
+    "impact_effort_matrix",
+    "render_map",
+    "sankey",
+    "survival_curves",
+]
 
 
 def __getattr__(name: str) -> Any:

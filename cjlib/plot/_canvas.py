@@ -400,7 +400,12 @@ def _emotion_svg(
 
 
 # -- the page -----------------------------------------------------------------------------------
-def _grid(journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, str]) -> str:
+def _grid(
+    journey_map: JourneyMap,
+    persona_ids: list[str],
+    colors: dict[str, str],
+    measured: Any = None,
+) -> str:
     stages = [s for s in journey_map.stages if s.touchpoints]
     n = sum(len(s.touchpoints) for s in stages)
     if n == 0:
@@ -454,6 +459,8 @@ def _grid(journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, str
 
     lane("Doing", lambda s, t: _bullets(t.actions, "cj-actions"))
     lane("Touchpoints", lambda s, t: _touchpoint_card(t, _owner_of(s, t)), "cj-tpcell")
+    if measured is not None:
+        _measured_lane(lane, measured, persona_names)
     lane("Thinking &amp; expecting", lambda s, t: _thoughts(t))
 
     legend = "".join(
@@ -481,6 +488,23 @@ def _grid(journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, str
     lane("Backstage<br><small>owner · events</small>", backstage, "cj-backcell")
     columns = f"{_LABEL_WIDTH}px repeat({n}, {_COLUMN_WIDTH}px)"
     return f'<div class="cj-grid" style="grid-template-columns:{columns}">{"".join(cells)}</div>'
+
+
+def _measured_lane(lane: Any, measured: Any, persona_names: dict[str, str]) -> None:
+    from cjlib.plot._measured import measured_card
+
+    rows = {r["touchpoint"]: r for _, r in measured.touchpoints.iterrows()}
+    flags: dict[str, list[str]] = {}
+    for _, r in measured.disagreements().iterrows():
+        who = persona_names.get(r["persona"], "all respondents")
+        flags.setdefault(r["touchpoint"], []).append(
+            f"{who}: feels {r['measured']:+.1f} vs designed {r['designed']:+.1f}"
+        )
+    lane(
+        "Measured<br><small>reach · drop-off · surveys</small>",
+        lambda s, t: measured_card(rows.get(t.id), flags.get(t.id, [])),
+        "cj-mcell",
+    )
 
 
 def _css(scope: str) -> str:
@@ -587,12 +611,26 @@ def _css(scope: str) -> str:
 {s} .cj-events code, {s} code {{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;
   font-size:10.5px;background:#eceff1;border-radius:3px;padding:1px 4px;color:#455a64;}}
 {s} .cj-empty {{color:#78909c;font-style:italic;}}
+{s} .cj-mcell {{background:#f3f8fb;}}
+{s} .cj-measured {{font-size:12px;}}
+{s} .cj-mrow {{display:flex;align-items:baseline;gap:6px;margin:1px 0;}}
+{s} .cj-mrow span {{width:62px;flex:none;white-space:nowrap;font-size:10px;
+  text-transform:uppercase;color:#78909c;
+  letter-spacing:.5px;}}
+{s} .cj-mrow b {{font-size:13px;}}
+{s} .cj-mrow i {{color:#78909c;font-size:11px;}}
+{s} .cj-mflag {{margin-top:5px;background:#ffebee;color:#b71c1c;border:1px solid #ef9a9a;
+  border-radius:4px;padding:3px 6px;font-size:11.5px;font-weight:700;}}
 @media print {{ {s} .cj-scroll {{overflow:visible;}} {s} {{background:#fff;}} }}
 """
 
 
 def render_map(
-    journey_map: JourneyMap, *, personas: Sequence[str] | None = None, standalone: bool = True
+    journey_map: JourneyMap,
+    *,
+    personas: Sequence[str] | None = None,
+    standalone: bool = True,
+    measured: Any = None,
 ) -> str:
     """Render ``journey_map`` as a self-contained HTML canvas of the classic paper map.
 
@@ -612,6 +650,11 @@ def render_map(
     standalone : bool, default True
         A complete HTML document (to save and open in a browser); ``False`` gives a fragment
         for embedding (Jupyter's ``_repr_html_`` uses it).
+    measured : MeasuredMap, optional
+        The result of :func:`cjlib.measure` on this map: adds a "Measured" lane under the
+        touchpoints with reach (customers and share), drop-off, CSAT / NPS with their
+        response counts, measured versus designed emotion, and a red flag where they
+        disagree.
 
     Returns
     -------
@@ -629,12 +672,16 @@ def render_map(
     if not isinstance(journey_map, JourneyMap):
         raise DataError(f"journey_map: expected a JourneyMap, got {type(journey_map).__name__}")
     persona_ids = _check_personas(journey_map, personas)
+    if measured is not None:
+        from cjlib.plot._measured import check_measured
+
+        check_measured(journey_map, measured)
     colors = {p.id: color_for(i) for i, p in enumerate(journey_map.personas)}
     scope = f"cjmap-{uuid.uuid4().hex[:10]}"
     body = (
         f'<div class="cj-map" id="{scope}"><style>{_css(scope)}</style>'
         + _header(journey_map, persona_ids, colors)
-        + f'<div class="cj-scroll">{_grid(journey_map, persona_ids, colors)}</div></div>'
+        + f'<div class="cj-scroll">{_grid(journey_map, persona_ids, colors, measured)}</div></div>'
     )
     if not standalone:
         return body

@@ -67,16 +67,25 @@ def emotion_curve(
     journey_map: JourneyMap,
     personas: Sequence[str] | str | None = None,
     *,
+    measured: Any = None,
     show_pain_points: bool = True,
     title: str | None = None,
     height: int | None = None,
 ) -> go.Figure:
-    """Plot the designed emotion of each persona along the journey.
+    """Plot the designed emotion of each persona along the journey, and the measured one.
 
     Touchpoints run along the x axis in journey order, grouped under shaded stage bands named
     at the top; one line per persona (colours as on the map canvas); a zero line separates
     positive from negative feelings; pain points sit in a strip below the curve as squares
     coloured like the paper post-its of their severity, with their text on hover.
+
+    With ``measured`` (a :class:`cjlib.action.MeasuredMap`), each persona's measured emotion
+    (survey scores on the −2…+2 scale) is drawn as a dashed line of the persona's colour with
+    its confidence interval as a shaded band (whiskers where a touchpoint stands alone), and
+    touchpoints where designed and measured disagree (the interval lies more than the
+    measured map's ``margin`` away from the designed score) are ringed in red with the
+    numbers on hover. Personas without persona-level survey data fall back to one grey
+    curve over every respondent.
 
     Parameters
     ----------
@@ -84,6 +93,8 @@ def emotion_curve(
         The designed map.
     personas : str or sequence of str, optional
         Persona ids to draw (default: all, in map order).
+    measured : MeasuredMap, optional
+        The result of :func:`cjlib.measure` on this map.
     show_pain_points : bool, default True
         Draw the pain-point strip.
     title : str, optional
@@ -99,7 +110,8 @@ def emotion_curve(
     Raises
     ------
     cjlib.DataError
-        ``personas`` names an id the map does not have.
+        ``personas`` names an id the map does not have, or ``measured`` is not a measured
+        map of this journey map.
 
     Examples
     --------
@@ -145,6 +157,11 @@ def emotion_curve(
             )
         )
 
+    if measured is not None:
+        from cjlib.plot._measured import add_measured_emotion
+
+        add_measured_emotion(fig, journey_map, measured, chosen, colors, names)
+
     if show_pain_points:
         _add_pain_points(fig, journey_map, pairs, chosen)
 
@@ -182,7 +199,7 @@ def emotion_curve(
         range=[y_bottom, high + 0.45],
         tickvals=tickvals,
         ticktext=ticktext,
-        title={"text": "designed emotion"},
+        title={"text": "emotion" if measured is not None else "designed emotion"},
         zeroline=False,
         gridcolor="#eceff1",
     )

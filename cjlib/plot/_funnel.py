@@ -55,7 +55,9 @@ def funnel(result: Any, *, title: str | None = None, height: int | None = None) 
     result : FunnelResult or DataFrame
         ``log.funnel(...)`` or its ``.table``.
     title : str, optional
+        Figure title; by default it states the funnel's ordering and window.
     height : int, optional
+        Figure height in pixels; by default it grows with the number of steps.
 
     Returns
     -------

@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -48,16 +49,21 @@ def _spread(table: pd.DataFrame) -> np.ndarray:
 
 
 def _hover(row: pd.Series, currency: str) -> str:
+    """Hover text of one opportunity; map text is escaped (plotly renders a subset of HTML)."""
     def money(v: Any) -> str:
         return "–" if pd.isna(v) else f"{v:,.0f} {currency}".strip()
 
-    lines = [f"<b>{row['opportunity']}</b>", f"{row['opportunity_id']} · owner {row['owner']}",
-             f"{row['stage']} / {row['touchpoint']} · effort {row['effort']}"]
+    def esc(v: Any) -> str:
+        return html.escape(str(v))
+
+    lines = [f"<b>{esc(row['opportunity'])}</b>",
+             f"{esc(row['opportunity_id'])} · owner {esc(row.get('owner', ''))}",
+             f"{esc(row.get('stage', ''))} / {esc(row.get('touchpoint', ''))} · "
+             f"effort {esc(row['effort'])}"]
     if row.get("linked_by", "none") == "none":
-        lines.append("no measured moment")
-        return "<br>".join(str(x).replace("<", "&lt;") if i else x for i, x in enumerate(lines))
+        return "<br>".join([*lines, "no measured moment"])
     if pd.notna(row.get("signal")):
-        lines.append(f"signal: {row['signal']}")
+        lines.append(f"signal: {esc(row['signal'])}")
     if pd.notna(row.get("effect")):
         ci = ""
         if pd.notna(row.get("effect_ci_low")):

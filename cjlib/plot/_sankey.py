@@ -67,6 +67,7 @@ def sankey(
     flows : StepFlowsResult or DataFrame
         ``log.step_flows()`` or its ``.table`` (``step``, ``source``, ``target``, ``n``).
     title : str, optional
+        Figure title (``None`` for none).
     height : int
         Figure height in pixels.
     min_share : float
@@ -128,7 +129,7 @@ def sankey(
         for s, tgt in zip(t["source"], t["target"], strict=True)
     ]
     labels = [
-        f"{item} ({volume[(step, item)]:,})" if item != _DROP_OFF else f"drop-off ({volume[(step, item)]:,})"
+        f"{'drop-off' if item == _DROP_OFF else item} ({volume[(step, item)]:,})"
         for step, item in nodes
     ]
     fig = go.Figure(
@@ -183,6 +184,7 @@ def transition_heatmap(table: pd.DataFrame, *, top: int = 25, title: str | None 
     top : int
         Show the ``top`` most frequent events.
     title : str, optional
+        Figure title.
 
     Returns
     -------
@@ -195,7 +197,9 @@ def transition_heatmap(table: pd.DataFrame, *, top: int = 25, title: str | None 
     volume = table.groupby("event")["n"].sum().sort_values(ascending=False)
     keep = list(volume.index[:top])
     t = table[table["event"].isin(keep) & table["next_event"].isin(keep)]
-    t = t.groupby(["event", "next_event"], as_index=False).agg(n=("n", "sum"), share=("share", "sum"))
+    t = t.groupby(["event", "next_event"], as_index=False).agg(
+        n=("n", "sum"), share=("share", "sum")
+    )
     grid = t.pivot(index="event", columns="next_event", values="share").reindex(
         index=keep, columns=keep
     )
@@ -210,7 +214,7 @@ def transition_heatmap(table: pd.DataFrame, *, top: int = 25, title: str | None 
             customdata=counts.to_numpy(),
             colorscale="Blues",
             zmin=0,
-            zmax=1,
+            zmax=float(min(1.0, max(0.05, t["share"].max()))),
             colorbar={"title": "share", "tickformat": ".0%"},
             hovertemplate="%{y} → %{x}<br>share %{z:.1%}<br>n = %{customdata:,}<extra></extra>",
         )

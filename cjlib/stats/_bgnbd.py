@@ -37,6 +37,34 @@ def _log_likelihood(
     return base + np.logaddexp(alive_term, dead_term)
 
 
+def _log_likelihood_gradient(
+    params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """Per-customer gradient of :func:`_log_likelihood` in (r, alpha, a, b); shape (n, 4)."""
+    r, alpha, a, b = params
+    log_at, log_atx = np.log(alpha + T), np.log(alpha + t_x)
+    alive_term = -(r + x) * log_at
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dead_term = np.where(
+            x > 0, np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * log_atx, -np.inf
+        )
+    total = np.logaddexp(alive_term, dead_term)
+    w_alive, w_dead = np.exp(alive_term - total), np.exp(dead_term - total)
+    psi = special.digamma
+    d_r = psi(r + x) - psi(r) + np.log(alpha) - w_alive * log_at - w_dead * log_atx
+    d_alpha = r / alpha - (r + x) * (w_alive / (alpha + T) + w_dead / (alpha + t_x))
+    d_a = psi(a + b) - psi(a + b + x) + w_dead / a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_b = (
+            psi(b + x)
+            - psi(a + b + x)
+            - psi(b)
+            + psi(a + b)
+            - np.where(x > 0, w_dead / np.maximum(b + x - 1, 1e-300), 0.0)
+        )
+    return np.column_stack([d_r, d_alpha, d_a, d_b])
+
+
 class BetaGeoModel(MLModel):
     """BG/NBD model: Poisson purchasing at heterogeneous rates, geometric drop-out.
 
@@ -65,10 +93,10 @@ class BetaGeoModel(MLModel):
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from cjlib.stats import BetaGeoModel
-    >>> summary = pd.DataFrame({"frequency": [0, 2, 5, 1, 0, 3] * 50,
-    ...                         "recency": [0, 20, 35, 5, 0, 30] * 50, "T": [39.0] * 300})
+    >>> from cjlib.datasets import load_map, simulate
+    >>> from cjlib.stats import BetaGeoModel, rfm_summary
+    >>> data = simulate(load_map("telco"), 500, seed=1)
+    >>> summary = rfm_summary(data.transactions, freq="D", calibration_end="2025-06-30")
     >>> model = BetaGeoModel().fit(summary)
     >>> sorted(model.params_)
     ['a', 'alpha', 'b', 'r']
@@ -119,13 +147,19 @@ class BetaGeoModel(MLModel):
         def neg_ll(theta: np.ndarray) -> float:
             return -float(weights @ _log_likelihood(np.exp(theta), gx, gt, gT))
 
+        def neg_grad(theta: np.ndarray) -> np.ndarray:
+            params = np.exp(theta)
+            return -(weights @ _log_likelihood_gradient(params, gx, gt, gT)) * params
+
         init = {"r": 1.0, "alpha": max(float(T.mean()), 1e-3), "a": 1.0, "b": 1.0}
         init.update(self.initial_params or {})
         start = np.log([init[k] for k in self._param_names])
-        params, ll, converged, cov = self._maximise(neg_ll, start, weights.sum())
+        params, ll, converged, cov = self._maximise(neg_ll, start, weights.sum(), neg_grad)
         self.params_ = dict(zip(self._param_names, map(float, params), strict=True))
+        with np.errstate(invalid="ignore"):  # a degenerate fit can have no finite SE
+            standard_errors = np.sqrt(np.diag(cov))
         self.standard_errors_ = dict(
-            zip(self._param_names, map(float, np.sqrt(np.diag(cov))), strict=True)
+            zip(self._param_names, map(float, standard_errors), strict=True)
         )
         self.covariance_ = pd.DataFrame(cov, index=self._param_names, columns=self._param_names)
         self.log_likelihood_ = ll

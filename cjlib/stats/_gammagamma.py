@@ -30,6 +30,18 @@ def _log_likelihood(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndar
     )
 
 
+def _log_likelihood_gradient(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Per-customer gradient of :func:`_log_likelihood` in (p, q, gamma); shape (n, 3)."""
+    p, q, gamma = params
+    px = p * x
+    log_total = np.log(gamma + m * x)
+    psi = special.digamma
+    d_p = x * (psi(px + q) - psi(px) + np.log(m) + np.log(x) - log_total)
+    d_q = psi(px + q) - psi(q) + np.log(gamma) - log_total
+    d_gamma = q / gamma - (px + q) / (gamma + m * x)
+    return np.column_stack([d_p, d_q, d_gamma])
+
+
 class GammaGammaModel(MLModel):
     """Gamma-Gamma model of the mean spend per transaction.
 
@@ -102,13 +114,19 @@ class GammaGammaModel(MLModel):
         def neg_ll(theta: np.ndarray) -> float:
             return -float(weights @ _log_likelihood(np.exp(theta), gx, gm))
 
+        def neg_grad(theta: np.ndarray) -> np.ndarray:
+            params = np.exp(theta)
+            return -(weights @ _log_likelihood_gradient(params, gx, gm)) * params
+
         init = {"p": 1.0, "q": 1.0, "gamma": float(np.mean(m[repeat]))}
         init.update(self.initial_params or {})
         start = np.log([init[k] for k in self._param_names])
-        params, ll, converged, cov = self._maximise(neg_ll, start, weights.sum())
+        params, ll, converged, cov = self._maximise(neg_ll, start, weights.sum(), neg_grad)
         self.params_ = dict(zip(self._param_names, map(float, params), strict=True))
+        with np.errstate(invalid="ignore"):  # a degenerate fit can have no finite SE
+            standard_errors = np.sqrt(np.diag(cov))
         self.standard_errors_ = dict(
-            zip(self._param_names, map(float, np.sqrt(np.diag(cov))), strict=True)
+            zip(self._param_names, map(float, standard_errors), strict=True)
         )
         self.covariance_ = pd.DataFrame(cov, index=self._param_names, columns=self._param_names)
         self.log_likelihood_ = ll

@@ -46,31 +46,69 @@ class MLModel:
             )
 
     def _maximise(
-        self, neg_ll: Callable[[np.ndarray], float], start: np.ndarray, weight: float
+        self,
+        neg_ll: Callable[[np.ndarray], float],
+        start: np.ndarray,
+        weight: float,
+        neg_grad: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> tuple[np.ndarray, float, bool, np.ndarray]:
-        """Minimise ``neg_ll`` over log-parameters; return params, LL, converged, covariance."""
+        """Minimise ``neg_ll`` over log-parameters; return params, LL, converged, covariance.
+
+        ``neg_grad`` (the analytic gradient of ``neg_ll`` in log-parameters) is optional; with
+        it the optimiser and the Hessian need far fewer likelihood evaluations.
+        """
 
         def scaled(theta: np.ndarray) -> float:
-            value = neg_ll(theta) / weight
+            with np.errstate(all="ignore"):  # trial steps far out give inf: rejected below
+                value = neg_ll(theta) / weight
             return value if np.isfinite(value) else 1e300
 
-        # quasi-Newton first (few evaluations); BFGS, then the simplex, only as fallbacks
-        best = optimize.minimize(
-            scaled, start, method="L-BFGS-B", options={"ftol": 1e-13, "gtol": 1e-8, "maxiter": 2000}
-        )
-        for method, options in (
-            ("BFGS", {"gtol": 1e-7}),
-            ("Nelder-Mead", {"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-11}),
-        ):
-            if _max_gradient(scaled, best.x) <= _GRADIENT_TOL:
-                break
-            retry = optimize.minimize(scaled, best.x, method=method, options=options)
-            if retry.fun <= best.fun:
-                best = retry
+        def scaled_grad(theta: np.ndarray) -> np.ndarray:
+            with np.errstate(all="ignore"):
+                grad = neg_grad(theta) / weight
+            return np.where(np.isfinite(grad), grad, 0.0)
+
+        jac = None if neg_grad is None else scaled_grad
+
+        def max_gradient(theta: np.ndarray) -> float:
+            if jac is not None:
+                return float(np.max(np.abs(jac(theta))))
+            return _max_gradient(scaled, theta)
+
+        with np.errstate(all="ignore"):  # far trial steps overflow; they are rejected
+            # quasi-Newton first (few evaluations); BFGS, then the simplex, only as fallbacks
+            best = optimize.minimize(
+                scaled,
+                start,
+                jac=jac,
+                method="L-BFGS-B",
+                options={"ftol": 1e-13, "gtol": 1e-8, "maxiter": 2000},
+            )
+            for method, options in (
+                ("BFGS", {"gtol": 1e-7}),
+                ("Nelder-Mead", {"maxiter": 4000, "xatol": 1e-7, "fatol": 1e-11}),
+            ):
+                if max_gradient(best.x) <= _GRADIENT_TOL:
+                    break
+                use_jac = jac if method == "BFGS" else None
+                retry = optimize.minimize(
+                    scaled, best.x, jac=use_jac, method=method, options=options
+                )
+                if retry.fun <= best.fun:
+                    best = retry
         theta = best.x
         from statsmodels.tools.numdiff import approx_hess3
 
-        hess = approx_hess3(theta, neg_ll)
+        if neg_grad is not None:  # Hessian from central differences of the exact gradient
+            step = 1e-5 * np.maximum(1.0, np.abs(theta))
+            hess = np.empty((len(theta), len(theta)))
+            for i in range(len(theta)):
+                e = np.zeros_like(theta)
+                e[i] = step[i]
+                hess[i] = (neg_grad(theta + e) - neg_grad(theta - e)) / (2 * step[i])
+            hess = (hess + hess.T) / 2
+        else:
+            hess = approx_hess3(theta, neg_ll)
         try:
             cov_log = np.linalg.inv(hess)
         except np.linalg.LinAlgError:
@@ -79,7 +117,7 @@ class MLModel:
         with np.errstate(over="ignore", invalid="ignore"):
             cov = cov_log * np.outer(params, params)  # delta method from log to natural scale
         # optimisers often stop with "precision loss" right at the optimum: judge by gradient
-        converged = bool(np.isfinite(best.fun)) and _max_gradient(scaled, theta) <= _GRADIENT_TOL
+        converged = bool(np.isfinite(best.fun)) and max_gradient(theta) <= _GRADIENT_TOL
         return params, -float(neg_ll(theta)), converged, cov
 
     @property

@@ -28,6 +28,7 @@ from cjlib.map import (
     write_map,
 )
 from cjlib.map._model import EMOTION_RANGE
+from cjlib.plot._style import color_for
 from cjlib.widgets._display import problems_html, show_figure, show_message
 
 __all__ = ["MapEditor"]
@@ -157,7 +158,8 @@ class MapEditor:
         low, high = EMOTION_RANGE
         self.emotion_drawn: dict[str, widgets.Checkbox] = {}
         self.emotion_sliders: dict[str, widgets.FloatSlider] = {}
-        for persona in journey_map.personas:
+        self._emotion_labels: dict[str, widgets.HTML] = {}
+        for i, persona in enumerate(journey_map.personas):
             self.emotion_drawn[persona.id] = widgets.Checkbox(
                 value=True,
                 indent=False,
@@ -169,10 +171,13 @@ class MapEditor:
                 max=high,
                 step=_EMOTION_STEP,
                 continuous_update=False,
-                description=_text(persona.name)[:14],
-                style=_LABEL,
-                layout=widgets.Layout(width="310px"),
+                layout=widgets.Layout(width="330px"),
                 readout_format="+.1f",
+            )
+            # the persona's name in its colour on the curve and the canvas
+            self._emotion_labels[persona.id] = widgets.HTML(
+                f'<span style="color:{color_for(i)};font-size:15px">&#9679;</span> '
+                f"{html.escape(_text(persona.name))}"
             )
         self.pain_point_rows: list[_PainPointRow] = []
         self.pain_point_box = widgets.VBox()
@@ -244,7 +249,12 @@ class MapEditor:
             )
 
         emotion_rows = [
-            widgets.HBox([self.emotion_drawn[pid], self.emotion_sliders[pid]])
+            widgets.VBox(
+                [
+                    widgets.HBox([self.emotion_drawn[pid], self._emotion_labels[pid]]),
+                    self.emotion_sliders[pid],
+                ]
+            )
             for pid in self.emotion_sliders
         ]
         if not emotion_rows:

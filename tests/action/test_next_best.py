@@ -7,60 +7,12 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from chain_reference import NAMES, P_TRUE, PATHS, START_TRUE, exact_absorption, simulate_paths
 
 import cjlib
 from cjlib.action import NextBestTouchpoint, next_best_touchpoint
 from cjlib.action._chain import chain_from_paths
 from cjlib.errors import DataError
-
-# Hand-worked chain (counts from the paths below; 10 customers):
-#   (start) -> A: 8, (start) -> B: 2
-#   A -> conversion 3, A -> null 1, A -> B 4        (8 visits of A)
-#   B -> conversion 3, B -> null 3                  (6 visits of B)
-# P(success | B) = 3/6 = 0.5
-# P(success | A) = 3/8 + 4/8 * 0.5 = 0.625
-# P(success | start) = 0.8 * 0.625 + 0.2 * 0.5 = 0.6
-PATHS = pd.DataFrame({"path": ["A", "A>B", "B"], "conversions": [3, 3, 0], "nulls": [1, 1, 2]})
-
-
-def simulate_paths(P: np.ndarray, start: np.ndarray, names: list[str], n: int,
-                   seed: int) -> pd.DataFrame:
-    """Walk ``n`` customers through a known absorbing chain; count paths like EventLog.paths.
-
-    ``P`` rows: transient states ``names``; columns: names + conversion + null.
-    """
-    rng = np.random.default_rng(seed)
-    k = len(names)
-    counts: dict[str, list[int]] = {}
-    for _ in range(n):
-        state = rng.choice(k, p=start)
-        steps = [names[state]]
-        while True:
-            nxt = rng.choice(k + 2, p=P[state])
-            if nxt >= k:
-                break
-            state = nxt
-            steps.append(names[state])
-        c = counts.setdefault(">".join(steps), [0, 0])
-        c[0 if nxt == k else 1] += 1
-    return pd.DataFrame([(p, c, u) for p, (c, u) in counts.items()],
-                        columns=["path", "conversions", "nulls"])
-
-
-def exact_absorption(P: np.ndarray) -> np.ndarray:
-    k = P.shape[0]
-    return np.linalg.solve(np.eye(k) - P[:, :k], P[:, k])
-
-
-# A planted chain: from "browse" the best next step is "demo" (P(success) 0.7), not "pricing".
-NAMES = ["browse", "pricing", "demo"]
-P_TRUE = np.array([
-    # browse pricing demo  conv  null
-    [0.00, 0.45, 0.15, 0.05, 0.35],
-    [0.20, 0.00, 0.10, 0.30, 0.40],
-    [0.05, 0.10, 0.00, 0.65, 0.20],
-])
-START_TRUE = np.array([0.7, 0.2, 0.1])
 
 
 def test_chain_counts_are_recovered_exactly():
@@ -150,7 +102,8 @@ def test_caveat_in_docstring_summary_attribute_and_dict():
 
 def test_planted_chain_is_recovered_with_calibrated_intervals():
     paths = simulate_paths(P_TRUE, START_TRUE, NAMES, 6000, seed=7)
-    truth = exact_absorption(P_TRUE)  # browse 0.3445, pricing 0.4703, demo 0.7416 (hand: solve)
+    truth = exact_absorption(P_TRUE)
+    assert truth == pytest.approx([0.355875, 0.442378, 0.712032], abs=1e-6)
     res = next_best_touchpoint(paths, n_draws=400, seed=1)
     t = res.table.set_index("state")
     for name, p in zip(NAMES, truth, strict=True):
@@ -236,3 +189,14 @@ def test_bad_source_and_missing_success():
         "customer_id": ["a"], "timestamp": pd.to_datetime(["2024-01-01"]), "event": ["x"]}))
     with pytest.raises(DataError, match="success"):
         next_best_touchpoint(log)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import cjlib.action._chain as chain_module
+    import cjlib.action._next_best as module
+
+    for mod in (module, chain_module):
+        result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert result.failed == 0 and result.attempted > 0, mod.__name__

@@ -1,4 +1,4 @@
-"""Shared fixtures and independent reference helpers for the datasets tests."""
+"""Shared fixtures of the datasets tests (helpers live in datasets_reference.py)."""
 
 from __future__ import annotations
 

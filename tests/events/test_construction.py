@@ -7,11 +7,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from events_reference import ordered, random_log
 
 from cjlib.errors import CjlibError, DataError, SchemaError
 from cjlib.events import DuplicateEventsWarning, EventLog
-
-from events_reference import ordered, random_log
 
 
 def _tiny() -> pd.DataFrame:

@@ -181,9 +181,9 @@ def test_signal_spec_errors():
         repeat_within("x", after="y", window="-1D")
     with pytest.raises(DataError, match="at_least"):
         repeat_within("x", after="y", window="1D", at_least=0)
-    import cjlib.events._signals as S
+    from cjlib.events._signals import _normalise
 
     with pytest.raises(DataError, match="unique"):
-        S._normalise([count("x"), count("x")])
+        _normalise([count("x"), count("x")])
     with pytest.raises(DataError, match=r"spec\[0\]"):
-        S._normalise(["count x"])
+        _normalise(["count x"])

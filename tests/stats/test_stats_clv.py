@@ -225,3 +225,32 @@ def test_rfm_summary_handles_timezones_and_same_day_purchases():
     s = rfm_summary(tx, freq="D", calibration_end="2024-01-10")
     assert s.loc["a"].tolist() == [1.0, 7.0, 9.0, 20.0]  # two orders on day one = one purchase
     assert s.loc["b"].tolist() == [0.0, 0.0, 7.0, 0.0]
+
+
+def test_bgnbd_analytic_gradient_matches_finite_differences(cdnow_summary):
+    from scipy import optimize
+
+    from cjlib.stats._bgnbd import _log_likelihood, _log_likelihood_gradient
+
+    x = cdnow_summary.x.to_numpy(float)
+    t_x, big_t = cdnow_summary.t_x.to_numpy(), cdnow_summary["T"].to_numpy()
+    for params in ([0.3, 5.0, 0.9, 2.0], [1.5, 20.0, 0.2, 8.0]):
+        params = np.array(params)
+        numeric = optimize.approx_fprime(
+            params, lambda p: _log_likelihood(p, x, t_x, big_t).sum(), 1e-7
+        )
+        analytic = _log_likelihood_gradient(params, x, t_x, big_t).sum(axis=0)
+        assert np.allclose(analytic, numeric, rtol=1e-4, atol=1e-3)
+
+
+def test_gamma_gamma_analytic_gradient_matches_finite_differences(cdnow_summary):
+    from scipy import optimize
+
+    from cjlib.stats._gammagamma import _log_likelihood, _log_likelihood_gradient
+
+    repeat = cdnow_summary[cdnow_summary.x > 0]
+    x, m = repeat.x.to_numpy(float), repeat.zbar.to_numpy()
+    params = np.array([4.0, 3.0, 12.0])
+    numeric = optimize.approx_fprime(params, lambda p: _log_likelihood(p, x, m).sum(), 1e-7)
+    analytic = _log_likelihood_gradient(params, x, m).sum(axis=0)
+    assert np.allclose(analytic, numeric, rtol=1e-4, atol=1e-3)

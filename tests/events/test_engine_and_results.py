@@ -1,0 +1,99 @@
+"""Engine policy (settings, clear failures) and the result-object contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from events_reference import random_log
+
+from cjlib.errors import DataError
+from cjlib.events import EventLog, _engine, configure_duckdb, count, flag
+
+pytestmark = pytest.mark.filterwarnings("ignore::cjlib.events.DuplicateEventsWarning")
+
+
+def test_duckdb_settings_are_applied_and_validated():
+    before = configure_duckdb()
+    try:
+        configure_duckdb(max_temp_directory_size="7GB")
+        raw = _engine.duckdb_backend().con
+        got = raw.execute("SELECT current_setting('max_temp_directory_size')").fetchall()[0][0]
+        assert got.replace(" ", "").upper().startswith(("7GB", "6.5GIB", "6.5GB"))
+        assert raw.execute("SELECT current_setting('TimeZone')").fetchall()[0][0] == "UTC"
+    finally:
+        configure_duckdb(max_temp_directory_size=before.max_temp_directory_size)
+    with pytest.raises(DataError, match="memory_limit must be a size"):
+        configure_duckdb(memory_limit="lots")
+    with pytest.raises(DataError, match="threads"):
+        configure_duckdb(threads=0)
+
+
+_OUT_OF_DISK = """
+import numpy as np, pandas as pd
+from cjlib.errors import EngineError
+from cjlib.events import EventLog, configure_duckdb
+configure_duckdb(memory_limit="20MB", max_temp_directory_size="1MB", threads=1)
+rng = np.random.default_rng(0)
+n = 400_000
+df = pd.DataFrame({
+    "customer_id": rng.integers(0, 50_000, n).astype(str),
+    "timestamp": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**9, n), "s"),
+    "event": rng.choice([f"event_{i:03d}_with_a_long_name" for i in range(200)], n),
+})
+try:
+    EventLog.from_pandas(df).transitions()
+except EngineError as exc:
+    print("ENGINE-ERROR:", exc)
+"""
+
+
+def test_out_of_memory_or_disk_becomes_a_clear_engine_error():
+    # a fresh interpreter: DuckDB's limits are tightened before anything is stored
+    out = subprocess.run(
+        [sys.executable, "-c", _OUT_OF_DISK], capture_output=True, text=True, timeout=300
+    )
+    assert "ENGINE-ERROR:" in out.stdout, out.stderr[-2000:]
+    message = out.stdout.split("ENGINE-ERROR:", 1)[1]
+    assert "configure_duckdb" in message
+    assert "memory_limit=20MB" in message or "max_temp_directory_size=1MB" in message
+
+
+def test_epoch_micros_is_exact(make_log):
+    df = pd.DataFrame(
+        {
+            "customer_id": ["a", "a"],
+            "timestamp": pd.to_datetime(
+                ["2024-01-01 00:00:00.000001", "2024-01-01 00:00:00.000004"], format="ISO8601"
+            ),
+            "event": ["x", "y"],
+        }
+    )
+    gap = make_log(df).transitions().table["median_gap"].iloc[0]
+    assert gap == pd.Timedelta(microseconds=3)
+
+
+def test_every_result_has_table_summary_plot_dict_and_html():
+    df = random_log(30, seed=8)
+    log = EventLog.from_pandas(df)
+    results = [
+        log.transitions(),
+        log.step_flows(max_steps=3),
+        log.funnel(["visit", "view", "buy"]),
+        log.sessions(),
+        log.journeys(start="visit", success="buy", failure="dispute", timeout="2D"),
+        log.journey_kpis(start="visit", success="buy"),
+        log.signals([count("call"), flag("dispute")]),
+        log.paths("buy"),
+    ]
+    for r in results:
+        assert isinstance(r.table, pd.DataFrame) and len(r.table)
+        assert isinstance(r.summary(), str) and r.summary()
+        assert "<table" in r._repr_html_()
+        json.dumps(r.to_dict())  # JSON-ready
+        fig = r.plot()
+        assert fig.__class__.__name__ == "Figure" and len(fig.data) >= 1
+        assert type(r).__name__ in repr(r)
