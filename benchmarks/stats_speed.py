@@ -123,8 +123,9 @@ def main(n: int = 200_000) -> None:
     )
     # the CLV models on data from their own process: 1M customers, daily grain, staggered T
     clv_summary = _bgnbd_summary(1_000_000, rng)
+    n_groups = len(clv_summary[["frequency", "recency", "T"]].value_counts())
     bg = timed(
-        f"BG/NBD fit, 1,000,000 customers ({len(clv_summary.value_counts()):,} distinct rows)",
+        f"BG/NBD fit, 1,000,000 customers ({n_groups:,} distinct (x, t_x, T) rows)",
         lambda: BetaGeoModel().fit(clv_summary),
         rows,
     )

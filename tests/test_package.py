@@ -80,7 +80,7 @@ def test_environment_yml_is_in_step_with_pyproject():
         )
     reverse = {CONDA_NAMES.get(n, n) for n in wanted}
     extra_in_env = sorted(set(have) - reverse)
-    assert extra_in_env == [], f"environment.yml lists packages pyproject.toml does not: {extra_in_env}"
+    assert extra_in_env == [], f"only in environment.yml: {extra_in_env}"
 
 
 def test_py_typed_marker_ships():

@@ -28,6 +28,7 @@ from cjlib.action._inputs import as_frame, check_choice, check_probability, requ
 from cjlib.action._result import ActionResult
 from cjlib.action._warnings import SampleRatioMismatchWarning
 from cjlib.errors import DataError
+from cjlib.stats._intervals import newcombe_diff_ci
 
 __all__ = ["ABTestResult", "ab_test"]
 
@@ -365,7 +366,7 @@ def _compare_conversion(
     x1, n1 = int(values.sum()), len(values)
     x2, n2 = int(base.sum()), len(base)
     p1, p2 = x1 / n1, x2 / n2
-    low, high = iv.newcombe_difference(x1, n1, x2, n2, alpha)
+    low, high = newcombe_diff_ci(x1, n1, x2, n2, alpha)
     if test == "auto":
         total = x1 + x2
         cells = [n1 * total, n1 * (n1 + n2 - total), n2 * total, n2 * (n1 + n2 - total)]

@@ -10,8 +10,9 @@ Definitions (one customer = one row of the per-customer table the event log comp
   first event here: the journey stops moving forward at this point. The last stage has none.
   Customers observed only briefly (recent arrivals) count as dropped off; read drop-off near
   the end of the observation period with that in mind.
-* **median time in stage** — from the customer's first event in the stage to their first
-  entry into a later stage (customers who move forward only), in days.
+* **median time in stage** — from the customer's first event in the stage to the earliest
+  first entry into a later stage that comes after it (customers who move forward only), in
+  days.
 * **CSAT / NPS / measured emotion** — from the surveys (see :mod:`cjlib.action._scores`).
 """
 
@@ -155,7 +156,8 @@ class MeasuredMap(ActionResult):
         tcols = ["touchpoint", "stage", "reach", "share", "drop_off", "csat", "nps",
                  "measured_emotion", "designed_emotion"]
         lines = [self._title, "=" * len(self._title)]
-        lines += [f"{k}: {v}" for k, v in self._info.items()]
+        lines += [f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}"
+                  for k, v in self._info.items()]
         fmt = {"float_format": lambda v: f"{v:.3g}", "index": False}
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             lines += ["", "Stages", self._stages[cols].to_string(**fmt)]
@@ -535,8 +537,7 @@ def measure(
     info = {
         "customers": n_total,
         "events": counts["events"],
-        "off_map_share": round(counts["off_map_events"] / counts["events"], 4)
-        if counts["events"] else 0.0,
+        "off_map_share": counts["off_map_events"] / counts["events"] if counts["events"] else 0.0,
         "survey_responses": 0 if responses is None else len(responses),
         "period": f"{start.date()} .. {end.date()}",
         "confidence": confidence,

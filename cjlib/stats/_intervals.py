@@ -15,7 +15,9 @@ import numpy as np
 from scipy import stats
 
 __all__ = [
+    "bca_interval",
     "bca_mean_diff_ci",
+    "bootstrap_means",
     "katz_ratio_ci",
     "newcombe_diff_ci",
     "wilson_ci",
@@ -85,16 +87,42 @@ def woolf_odds_ratio_ci(
     return odds_ratio, odds_ratio * math.exp(-z * se), odds_ratio * math.exp(z * se), corrected
 
 
-def _bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Means of ``n_boot`` resamples, drawn in chunks to bound memory."""
+def bootstrap_means(values: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``n_boot`` resamples with replacement, drawn in chunks to bound memory."""
     n = len(values)
-    chunk = max(1, min(n_boot, 2_000_000 // max(n, 1)))
+    chunk = max(1, min(n_boot, 4_000_000 // max(n, 1)))
     out = np.empty(n_boot)
+    index_type = np.int32 if n < 2**31 else np.int64
     for start in range(0, n_boot, chunk):
         stop = min(n_boot, start + chunk)
-        idx = rng.integers(0, n, size=(stop - start, n))
+        # int32 indices halve the memory traffic of the gather, the cost that dominates
+        idx = rng.integers(0, n, size=(stop - start, n), dtype=index_type)
         out[start:stop] = values[idx].mean(axis=1)
     return out
+
+
+def bca_interval(
+    replicates: np.ndarray, estimate: float, influence: np.ndarray, alpha: float
+) -> tuple[float, float]:
+    """BCa interval from bootstrap replicates and the estimate's empirical influence values.
+
+    Bias-corrected and accelerated (Efron 1987; Efron & Tibshirani 1993, ch. 14): the bias
+    correction comes from the share of replicates below the estimate, the acceleration from the
+    skewness of the influence values.
+    """
+    n_boot = len(replicates)
+    if np.ptp(replicates) == 0:
+        return (float(estimate), float(estimate))
+    below = (
+        np.count_nonzero(replicates < estimate) + 0.5 * np.count_nonzero(replicates == estimate)
+    ) / n_boot
+    z0 = float(stats.norm.ppf(min(max(below, 1 / (2 * n_boot)), 1 - 1 / (2 * n_boot))))
+    spread = float(np.sum(influence**2))
+    accel = float(np.sum(influence**3)) / (6 * spread**1.5) if spread > 0 else 0.0
+    z = stats.norm.ppf([alpha / 2, 1 - alpha / 2])
+    levels = stats.norm.cdf(z0 + (z0 + z) / (1 - accel * (z0 + z)))
+    low, high = np.quantile(replicates, levels)
+    return (float(low), float(high))
 
 
 def bca_mean_diff_ci(
@@ -102,23 +130,11 @@ def bca_mean_diff_ci(
 ) -> tuple[float, float]:
     """BCa bootstrap interval for ``mean(x1) - mean(x0)`` (two independent samples).
 
-    Each sample is resampled separately (stratified bootstrap). The acceleration comes
-    from the closed-form jackknife of a mean, so the cost is linear in the sample size.
+    Each sample is resampled separately (stratified bootstrap). The acceleration uses the
+    closed-form influence values of a difference of means, so the cost is linear in the
+    sample size.
     """
-    observed = x1.mean() - x0.mean()
-    boot = _bootstrap_means(x1, n_boot, rng) - _bootstrap_means(x0, n_boot, rng)
-    if np.ptp(boot) == 0:
-        return (float(observed), float(observed))
-    below = (boot < observed).mean() + 0.5 * (boot == observed).mean()
-    z0 = stats.norm.ppf(np.clip(below, 1 / (2 * n_boot), 1 - 1 / (2 * n_boot)))
-    n1, n0 = len(x1), len(x0)
-    jack1 = (x1.sum() - x1) / (n1 - 1) - x0.mean()
-    jack0 = x1.mean() - (x0.sum() - x0) / (n0 - 1)
-    jack = np.concatenate([jack1, jack0])
-    u = jack.mean() - jack
-    denom = 6 * (u**2).sum() ** 1.5
-    accel = (u**3).sum() / denom if denom > 0 else 0.0
-    z = stats.norm.ppf([alpha / 2, 1 - alpha / 2])
-    levels = stats.norm.cdf(z0 + (z0 + z) / (1 - accel * (z0 + z)))
-    low, high = np.quantile(boot, levels)
-    return (float(low), float(high))
+    m1, m0 = float(x1.mean()), float(x0.mean())
+    boot = bootstrap_means(x1, n_boot, rng) - bootstrap_means(x0, n_boot, rng)
+    influence = np.concatenate([(x1 - m1) / len(x1), -(x0 - m0) / len(x0)])
+    return bca_interval(boot, m1 - m0, influence, alpha)

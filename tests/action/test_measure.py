@@ -330,3 +330,14 @@ def test_kaplan_meier_matches_lifelines():
     for t in (10.0, 50.0, 120.0, 400.0):
         assert kaplan_meier_at(durations, events, t) == pytest.approx(
             float(kmf.survival_function_at_times(t).iloc[0]), abs=1e-12)
+
+
+def test_unreached_touchpoints_are_zero_and_reported():
+    jm = tiny_map()
+    events = tiny_events()
+    events = events[events["event"] != "b1"]
+    mm = measure(jm, cjlib.EventLog.from_pandas(events))
+    b = _row(mm.touchpoints, "touchpoint", "b")
+    assert b["reach"] == 0 and b["share"] == 0.0 and math.isnan(b["drop_off"])
+    assert any("['b']" in w for w in mm.warnings)
+    assert mm.info["off_map_share"] == pytest.approx(1 / 9)  # x1
