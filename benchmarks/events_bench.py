@@ -292,7 +292,14 @@ def run_once(python: Path | str, impl: str, task: str, path: Path, steps: list[s
     return out
 
 
-def bench(size: str, root: Path, repeats: int, externals: dict[str, Path]) -> list[dict]:
+def bench(
+    size: str,
+    root: Path,
+    repeats: int,
+    externals: dict[str, Path],
+    tasks: tuple[str, ...] = TASKS,
+    core: tuple[str, ...] = CORE,
+) -> list[dict]:
     path = make_data(size, root)
     import duckdb
 
@@ -300,8 +307,8 @@ def bench(size: str, root: Path, repeats: int, externals: dict[str, Path]) -> li
     steps = funnel_steps(path)
     print(f"\n== {size}: {n:,} events; funnel steps {steps}", flush=True)
     rows = []
-    for task in TASKS:
-        impls: list[tuple[str, Path | str]] = [(i, sys.executable) for i in CORE]
+    for task in tasks:
+        impls: list[tuple[str, Path | str]] = [(i, sys.executable) for i in core]
         if task == "transitions":
             impls += list(externals.items())
         for impl, python in impls:
@@ -360,6 +367,8 @@ def main() -> None:
     parser.add_argument("--with-50m", action="store_true", help="add the 50M-event run")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-external", action="store_true")
+    parser.add_argument("--tasks", default=",".join(TASKS), help="comma list of tasks")
+    parser.add_argument("--impls", default=",".join(CORE), help="comma list of core impls")
     parser.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "cjlib-bench"))
     parser.add_argument("--worker", nargs=4, metavar=("IMPL", "TASK", "PATH", "STEPS"))
     args = parser.parse_args()
@@ -380,7 +389,14 @@ def main() -> None:
                 externals[name] = python
     rows: list[dict] = []
     for size in sizes:
-        rows += bench(size, root, args.repeats, externals)
+        rows += bench(
+            size,
+            root,
+            args.repeats,
+            externals,
+            tasks=tuple(t for t in args.tasks.split(",") if t),
+            core=tuple(i for i in args.impls.split(",") if i),
+        )
     report(rows)
 
 

@@ -58,9 +58,8 @@ def step_flows(
     raw["n"] = raw["n"].astype("int64")
     raw["target"] = raw["target"].where(raw["target"].notna(), DROP_OFF)
     table = _fold_rare(raw, top_k)
-    customers = int(
-        log._execute(s.filter(s.step == low).count()) if len(table) else 0
-    )
+    # every customer (with the anchor) leaves step 0 exactly once, drop-off included
+    customers = int(raw.loc[raw["step"] == 0, "n"].sum())
     return StepFlowsResult(
         table=table,
         n_customers=customers,

@@ -287,9 +287,10 @@ def compute_signals(log: EventLog, spec: Any) -> SignalsResult:
         elif sig.kind in ("flag", "repeat_within"):
             df[sig.name] = col.fillna(0).astype(int).astype(bool)
         elif sig.kind in ("first_time", "last_time"):
-            df[sig.name] = pd.to_datetime(col.astype("Float64"), unit="us").astype(
-                "datetime64[ns]"
-            )
+            # plain float64 with NaN: a masked Float64 array hands its uninitialised masked
+            # slots to pandas' unit conversion, which can overflow on them
+            micros = pd.to_numeric(col, errors="coerce").astype("float64")
+            df[sig.name] = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
         elif sig.kind == "time_between":
             df[sig.name] = micros_to_timedelta(col)
         elif sig.kind == "followed_stage_order":
