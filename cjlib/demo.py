@@ -1,7 +1,9 @@
 """The main job of ``make demo``: run cjlib on the bundled sample data with the embedded engine.
 
 Run it with ``python -m cjlib.demo [--out build]``. It renders each sample journey map as a
-self-contained HTML canvas and an emotion-curve figure under ``build/`` and prints their paths.
+self-contained HTML canvas and an emotion-curve figure under ``build/``, builds the full
+standalone report (:func:`cjlib.report.build_report`) on the telco sample as
+``build/telco_report.html``, and prints the paths.
 
 Examples
 --------
@@ -18,9 +20,11 @@ __all__ = ["run_demo"]
 
 
 def run_demo(out_dir: str | Path = "build") -> list[Path]:
-    """Render every sample map to ``out_dir`` and return the paths written."""
-    from cjlib.datasets import list_samples, load_map
+    """Render every sample map and the telco report to ``out_dir``; return the paths written."""
+    import cjlib
+    from cjlib.datasets import list_samples, load_map, load_sample
     from cjlib.plot import emotion_curve, render_map
+    from cjlib.report import build_report
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -32,6 +36,16 @@ def run_demo(out_dir: str | Path = "build") -> list[Path]:
         curve = out / f"{name}_emotion_curve.html"
         emotion_curve(journey_map).write_html(curve, include_plotlyjs=True, full_html=True)
         written += [canvas, curve]
+    telco = load_sample("telco")
+    report = build_report(
+        telco.journey_map,
+        cjlib.EventLog.from_pandas(telco.events),
+        customers=telco.customers,
+        surveys=telco.surveys,
+        transactions=telco.transactions,
+        controls=["plan"],
+    )
+    written.append(report.save(out / "telco_report.html"))
     return written
 
 

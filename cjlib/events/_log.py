@@ -485,7 +485,9 @@ class EventLog:
             )
         cols: dict[str, Any] = {
             "customer_id": table[customer_col].cast("string"),
-            "timestamp": time.cast(dt.Timestamp(scale=6)),
+            # the source's precision is kept: casting every row (e.g. ns -> us) before the
+            # per-customer sort costs up to 2x on large logs; epoch_micros works on any scale
+            "timestamp": time,
             "event": table[event_col].cast("string"),
         }
         for param, name in (("channel_col", "channel"), ("session_col", "session_id")):

@@ -1,0 +1,150 @@
+"""``export``: write a figure to PNG, SVG or PDF for slides, with plotly's kaleido.
+
+Kaleido 1.x drives a locally installed Chrome/Chromium (found by its ``choreographer``
+dependency on the PATH, e.g. Debian's ``/usr/bin/chromium``; set ``BROWSER_PATH`` to point it
+elsewhere). No browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cjlib.errors import CjlibError, DataError
+
+__all__ = ["EXPORT_FORMATS", "ExportError", "export", "export_all"]
+
+EXPORT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "webp")
+
+
+class ExportError(CjlibError):
+    """The image could not be written (typically: no Chrome/Chromium for kaleido)."""
+
+
+def export(
+    fig: Any,
+    path: str | os.PathLike[str],
+    *,
+    scale: float = 2.0,
+    width: int | None = None,
+    height: int | None = None,
+) -> Path:
+    """Write ``fig`` to ``path``; the suffix picks the format (png, svg, pdf, jpg, webp).
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        Any cjlib figure (or other plotly figure).
+    path : str or path-like
+        Target file; its folder must exist.
+    scale : float, default 2
+        Pixel density multiplier for raster formats (2 = sharp on slides and HiDPI screens).
+    width, height : int, optional
+        Size in CSS pixels (default: the figure's own layout size, else 700 × 500).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    DataError
+        Unknown suffix, missing folder, or ``scale``/``width``/``height`` not positive.
+    ExportError
+        Kaleido could not render (e.g. no Chrome/Chromium installed).
+
+    Examples
+    --------
+    >>> from cjlib.datasets import load_map
+    >>> from cjlib.plot import emotion_curve
+    >>> from cjlib.plot._export import export
+    >>> export(emotion_curve(load_map("telco")), "curve.svg")  # doctest: +SKIP
+    PosixPath('curve.svg')
+    """
+    target = Path(path)
+    fmt = _format_of(target)
+    _check_figure(fig, "fig")
+    _check_size(scale=scale, width=width, height=height)
+    if not target.parent.is_dir():
+        raise DataError(f"path: folder {str(target.parent)!r} does not exist")
+    _write([fig], [target], [fmt], scale=scale, width=width, height=height)
+    return target
+
+
+def export_all(
+    figures: Mapping[str, Any],
+    folder: str | os.PathLike[str],
+    *,
+    formats: Sequence[str] = ("png", "svg"),
+    scale: float = 2.0,
+) -> list[Path]:
+    """Write every figure of ``figures`` (name → Figure) into ``folder`` in each format.
+
+    One kaleido browser session renders them all, much faster than one :func:`export` call
+    per file. The folder is created if needed; files are named ``<name>.<format>``.
+
+    Examples
+    --------
+    >>> from cjlib.datasets import load_map
+    >>> from cjlib.plot import emotion_curve
+    >>> from cjlib.plot._export import export_all
+    >>> export_all({"curve": emotion_curve(load_map("telco"))}, "slides")  # doctest: +SKIP
+    [PosixPath('slides/curve.png'), PosixPath('slides/curve.svg')]
+    """
+    if isinstance(formats, str):
+        formats = [formats]
+    fmts = [_format_of(Path(f"x.{f}"), param="formats") for f in formats]
+    _check_size(scale=scale, width=None, height=None)
+    for name, fig in figures.items():
+        _check_figure(fig, f"figures[{name!r}]")
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    jobs = [(fig, target / f"{name}.{fmt}", fmt) for name, fig in figures.items() for fmt in fmts]
+    if jobs:
+        figs, paths, kinds = (list(x) for x in zip(*jobs, strict=True))
+        _write(figs, paths, kinds, scale=scale, width=None, height=None)
+    return [path for _, path, _ in jobs]
+
+
+def _format_of(target: Path, param: str = "path") -> str:
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in EXPORT_FORMATS:
+        raise DataError(f"{param}: cannot export to {target.suffix or 'a file without suffix'!r}; "
+                        f"allowed: {', '.join('.' + f for f in EXPORT_FORMATS)}")
+    return fmt
+
+
+def _check_figure(fig: Any, name: str) -> None:
+    import plotly.graph_objects as go
+
+    if not isinstance(fig, go.Figure):
+        raise DataError(f"{name}: expected a plotly Figure, got {type(fig).__name__}")
+
+
+def _check_size(**values: float | None) -> None:
+    for name, value in values.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or value <= 0):
+            raise DataError(f"{name}: expected a positive number, got {value!r}")
+
+
+def _write(
+    figs: list[Any], paths: list[Path], formats: list[str], *, scale: float,
+    width: int | None, height: int | None,
+) -> None:
+    import plotly.io as pio
+
+    # write_images ignores the figures' own layout size; pass it explicitly
+    widths = [width or fig.layout.width for fig in figs]
+    heights = [height or fig.layout.height for fig in figs]
+    try:
+        pio.write_images(figs, paths, format=formats, scale=scale, width=widths, height=heights)
+    except (RuntimeError, OSError, ValueError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else repr(exc)
+        raise ExportError(
+            f"could not write {str(paths[0])!r}: {detail} (kaleido needs Chrome/Chromium: "
+            "apt-get install chromium, or set BROWSER_PATH)"
+        ) from exc

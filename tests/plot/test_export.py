@@ -1,0 +1,54 @@
+"""Figure export for slides: kaleido with the locally installed Chromium (no download)."""
+
+from __future__ import annotations
+
+import shutil
+
+import plotly.graph_objects as go
+import pytest
+
+from cjlib.errors import DataError
+from cjlib.plot._export import ExportError, export, export_all
+
+needs_chromium = pytest.mark.skipif(
+    shutil.which("chromium") is None and shutil.which("google-chrome") is None,
+    reason="figure export needs Chrome/Chromium (apt-get install chromium)",
+)
+
+
+def _figure() -> go.Figure:
+    return go.Figure(go.Bar(x=["a", "b"], y=[3, 5]), layout={"width": 400, "height": 300})
+
+
+@needs_chromium
+def test_export_writes_png_svg_and_pdf_in_one_session(tmp_path):
+    written = export_all({"bars": _figure()}, tmp_path / "slides", formats=("png", "svg", "pdf"))
+    assert [p.name for p in written] == ["bars.png", "bars.svg", "bars.pdf"]
+    png, svg, pdf = (p.read_bytes() for p in written)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    # scale=2 doubles the pixels of the 400 x 300 layout (PNG IHDR: width, height big-endian)
+    assert int.from_bytes(png[16:20], "big") == 800
+    assert int.from_bytes(png[20:24], "big") == 600
+    assert b"<svg" in svg[:500]
+    assert pdf.startswith(b"%PDF")
+
+
+@needs_chromium
+def test_export_one_figure(tmp_path):
+    path = export(_figure(), tmp_path / "one.png", scale=1)
+    png = path.read_bytes()
+    assert int.from_bytes(png[16:20], "big") == 400
+
+
+def test_bad_arguments_are_named(tmp_path):
+    with pytest.raises(DataError, match=r"path: cannot export to '.gif'; allowed: .png"):
+        export(_figure(), tmp_path / "x.gif")
+    with pytest.raises(DataError, match="folder"):
+        export(_figure(), tmp_path / "missing" / "x.png")
+    with pytest.raises(DataError, match="scale: expected a positive number, got 0"):
+        export(_figure(), tmp_path / "x.png", scale=0)
+    with pytest.raises(DataError, match="fig: expected a plotly Figure, got dict"):
+        export({"data": []}, tmp_path / "x.png")
+    with pytest.raises(DataError, match=r"formats: cannot export to '\.bmp'"):
+        export_all({"a": _figure()}, tmp_path, formats=("bmp",))
+    assert issubclass(ExportError, Exception)
