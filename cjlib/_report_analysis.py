@@ -88,9 +88,14 @@ def _linked_signals(
     missing = [c for c in (*LANDMARK_COLUMNS, *controls) if c not in customers.columns]
     if missing:
         raise SchemaError(
-            [Problem(f"customers.{c}", "column is missing; the linked-signals section needs "
-                     "customer_id, start_date, tenure_days, churned and the controls")
-             for c in missing],
+            [
+                Problem(
+                    f"customers.{c}",
+                    "column is missing; the linked-signals section needs "
+                    "customer_id, start_date, tenure_days, churned and the controls",
+                )
+                for c in missing
+            ],
             title="customers table lacks columns the report needs",
         )
     table = _landmark_table(journey_map, bound, customers, landmark_days, controls)
@@ -194,7 +199,9 @@ def _clv(out: ReportAnalyses, transactions: pd.DataFrame | None, weeks: int) -> 
     )
     expected = np.asarray(
         purchases.expected_purchases(
-            float(weeks), frequency=summary["frequency"], recency=summary["recency"],
+            float(weeks),
+            frequency=summary["frequency"],
+            recency=summary["recency"],
             T=summary["T"],
         ),
         dtype=float,

@@ -99,8 +99,11 @@ def table_html(
     """
     formats = formats or {}
     numeric = {c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])}
-    left = {c for c in table.columns
-            if c in text or c in wide or (c not in numeric and c not in formats)}
+    left = {
+        c
+        for c in table.columns
+        if c in text or c in wide or (c not in numeric and c not in formats)
+    }
 
     def cell(column: Any, value: Any) -> str:
         if _missing(value):
@@ -146,9 +149,7 @@ def page(*, title: str, subtitle: Sequence[str], sections: Sequence[Section], fo
     """The complete, self-contained HTML document."""
     from plotly.offline import get_plotlyjs
 
-    toc = "".join(
-        f'<li><a href="#{s.anchor}">{html.escape(s.title)}</a></li>' for s in sections
-    )
+    toc = "".join(f'<li><a href="#{s.anchor}">{html.escape(s.title)}</a></li>' for s in sections)
     body = "".join(
         f'<section class="report-section" id="{s.anchor}"><h2>{html.escape(s.title)}</h2>'
         f'<p class="lede">{html.escape(s.lede)}</p>{s.body}</section>'
@@ -156,7 +157,7 @@ def page(*, title: str, subtitle: Sequence[str], sections: Sequence[Section], fo
     )
     lines = "".join(f"<p>{html.escape(line)}</p>" for line in subtitle)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{CSS}</style>"
         f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>'

@@ -16,28 +16,54 @@ __all__ = ["BuiltSections", "build_sections"]
 #: Sankey bands thinner than this share of customers are hidden to keep labels readable.
 SANKEY_MIN_SHARE = 0.01
 STAGE_COLUMNS = {
-    "name": "stage", "owner": "owner", "reach": "customers", "share": "share",
-    "conversion_next": "to next", "drop_off": "drop-off", "median_days_in_stage": "median days",
-    "csat": "CSAT", "nps": "NPS", "measured_emotion": "emotion",
+    "name": "stage",
+    "owner": "owner",
+    "reach": "customers",
+    "share": "share",
+    "conversion_next": "to next",
+    "drop_off": "drop-off",
+    "median_days_in_stage": "median days",
+    "csat": "CSAT",
+    "nps": "NPS",
+    "measured_emotion": "emotion",
 }
 STAGE_FORMATS = {
-    "share": "{:.1%}", "to next": "{:.1%}", "drop-off": "{:.1%}", "median days": "{:.1f}",
-    "CSAT": "{:.2f}", "NPS": "{:.0f}", "emotion": "{:+.2f}", "customers": "{:,.0f}",
+    "share": "{:.1%}",
+    "to next": "{:.1%}",
+    "drop-off": "{:.1%}",
+    "median days": "{:.1f}",
+    "CSAT": "{:.2f}",
+    "NPS": "{:.0f}",
+    "emotion": "{:+.2f}",
+    "customers": "{:,.0f}",
 }
 SIGNAL_FORMATS = {
-    "n exposed": "{:,.0f}", "n unexposed": "{:,.0f}", "churn if exposed": "{:.1%}",
-    "churn if not": "{:.1%}", "risk difference": "{:+.1%}", "95% CI low": "{:+.1%}",
-    "95% CI high": "{:+.1%}", "q (BH)": "{:.3g}",
+    "n exposed": "{:,.0f}",
+    "n unexposed": "{:,.0f}",
+    "churn if exposed": "{:.1%}",
+    "churn if not": "{:.1%}",
+    "risk difference": "{:+.1%}",
+    "95% CI low": "{:+.1%}",
+    "95% CI high": "{:+.1%}",
+    "q (BH)": "{:.3g}",
 }
 BACKLOG_COLUMNS = {
-    "rank": "rank", "opportunity": "opportunity", "owner": "owner", "touchpoint": "touchpoint",
-    "effort": "effort", "value_at_risk": "value at risk",
-    "expected_value": "expected value", "confidence": "confidence", "score": "score",
+    "rank": "rank",
+    "opportunity": "opportunity",
+    "owner": "owner",
+    "touchpoint": "touchpoint",
+    "effort": "effort",
+    "value_at_risk": "value at risk",
+    "expected_value": "expected value",
+    "confidence": "confidence",
+    "score": "score",
     "quadrant": "quadrant",
 }
 BACKLOG_FORMATS = {
-    "value at risk": "{:,.0f}", "expected value": "{:,.0f}",
-    "confidence": "{:.2f}", "score": "{:,.0f}",
+    "value at risk": "{:,.0f}",
+    "expected value": "{:,.0f}",
+    "confidence": "{:.2f}",
+    "score": "{:,.0f}",
 }
 
 
@@ -66,40 +92,56 @@ def build_sections(
     from cjlib.plot import emotion_curve, render_map, sankey
 
     start, end = analyses.measured.period
-    built = BuiltSections(subtitle=[
-        journey_map.description or "",
-        f"{log.n_customers:,} customers · {log.n_events:,} events · "
-        f"{start:%Y-%m-%d} to {end:%Y-%m-%d}",
-    ])
+    built = BuiltSections(
+        subtitle=[
+            journey_map.description or "",
+            f"{log.n_customers:,} customers · {log.n_events:,} events · "
+            f"{start:%Y-%m-%d} to {end:%Y-%m-%d}",
+        ]
+    )
     built.sections.append(_kpis(built, log, analyses))
     canvas = render_map(journey_map, measured=analyses.measured, standalone=False)
-    built.sections.append(Section(
-        "map", "Journey map",
-        "The designed journey, stage by stage, with what the data measured under each "
-        "touchpoint (reach, drop-off, CSAT/NPS) and a flag where measured and designed "
-        "emotion disagree.",
-        f'<div class="canvas-wrap">{canvas}</div>',
-    ))
-    built.sections.append(Section(
-        "emotion", "Emotion curves: designed vs measured",
-        "The emotion the map designers expected at each touchpoint (lines) against the emotion "
-        "measured from CSAT/NPS answers (points with 95% intervals).",
-        built.add_figure(
-            "emotion", emotion_curve(journey_map, measured=analyses.measured, title="")
-        ),
-    ))
-    built.sections.append(Section(
-        "sankey", "Journeys stage by stage",
-        "How customers actually move between stages, step by step; bands to '(drop-off)' are "
-        "customers whose journey ends there.",
-        built.add_figure("sankey", sankey(analyses.flows, title=None, min_share=SANKEY_MIN_SHARE)),
-    ))
-    built.sections.append(Section(
-        "funnel", "Stage funnel",
-        "Customers who reached each stage in the designed order, with the conversion from the "
-        "start and from the previous stage (Wilson 95% intervals in the table).",
-        built.add_figure("funnel", analyses.funnel.plot()) + _funnel_table(analyses.funnel),
-    ))
+    built.sections.append(
+        Section(
+            "map",
+            "Journey map",
+            "The designed journey, stage by stage, with what the data measured under each "
+            "touchpoint (reach, drop-off, CSAT/NPS) and a flag where measured and designed "
+            "emotion disagree.",
+            f'<div class="canvas-wrap">{canvas}</div>',
+        )
+    )
+    built.sections.append(
+        Section(
+            "emotion",
+            "Emotion curves: designed vs measured",
+            "The emotion the map designers expected at each touchpoint (lines) against the emotion "
+            "measured from CSAT/NPS answers (points with 95% intervals).",
+            built.add_figure(
+                "emotion", emotion_curve(journey_map, measured=analyses.measured, title="")
+            ),
+        )
+    )
+    built.sections.append(
+        Section(
+            "sankey",
+            "Journeys stage by stage",
+            "How customers actually move between stages, step by step; bands to '(drop-off)' are "
+            "customers whose journey ends there.",
+            built.add_figure(
+                "sankey", sankey(analyses.flows, title=None, min_share=SANKEY_MIN_SHARE)
+            ),
+        )
+    )
+    built.sections.append(
+        Section(
+            "funnel",
+            "Stage funnel",
+            "Customers who reached each stage in the designed order, with the conversion from the "
+            "start and from the previous stage (Wilson 95% intervals in the table).",
+            built.add_figure("funnel", analyses.funnel.plot()) + _funnel_table(analyses.funnel),
+        )
+    )
     if analyses.link is not None:
         built.sections.append(_signals(built, analyses, landmark_days, controls))
     if analyses.clv_table is not None:
@@ -134,11 +176,13 @@ def _kpis(built: BuiltSections, log: Any, analyses: ReportAnalyses) -> Section:
             ["objective", "kpi", "owner", "baseline", "current", "target", "deadline", "status"]
         ]
         body += "<h3>Objectives</h3>" + table_html(
-            objectives, formats={"baseline": "{:.1f}", "current": "{:.1f}", "target": "{:.1f}"},
+            objectives,
+            formats={"baseline": "{:.1f}", "current": "{:.1f}", "target": "{:.1f}"},
             text=["kpi"],
         )
     return Section(
-        "kpis", "Journey KPIs",
+        "kpis",
+        "Journey KPIs",
         "Headline numbers, then per stage: customers who reached it, conversion to the next "
         "stage, drop-off, median days spent, CSAT (1–5), NPS and the emotion measured from "
         "surveys (−2..+2); then progress against the map's objectives.",
@@ -147,12 +191,25 @@ def _kpis(built: BuiltSections, log: Any, analyses: ReportAnalyses) -> Section:
 
 
 def _funnel_table(funnel: Any) -> str:
-    table = funnel.table[["name", "customers", "conversion_from_start", "ci_low_start",
-                          "ci_high_start", "conversion_from_previous"]]
-    table = table.rename(columns={
-        "name": "stage", "conversion_from_start": "from start", "ci_low_start": "95% CI low",
-        "ci_high_start": "95% CI high", "conversion_from_previous": "from previous",
-    })
+    table = funnel.table[
+        [
+            "name",
+            "customers",
+            "conversion_from_start",
+            "ci_low_start",
+            "ci_high_start",
+            "conversion_from_previous",
+        ]
+    ]
+    table = table.rename(
+        columns={
+            "name": "stage",
+            "conversion_from_start": "from start",
+            "ci_low_start": "95% CI low",
+            "ci_high_start": "95% CI high",
+            "conversion_from_previous": "from previous",
+        }
+    )
     formats = {c: "{:.1%}" for c in ("from start", "95% CI low", "95% CI high", "from previous")}
     return table_html(table, formats={**formats, "customers": "{:,.0f}"})
 
@@ -167,18 +224,39 @@ def _signals(
     order = link.sort_values("q")
     names = {tp.id: tp.name or tp.id for tp in analyses.measured.journey_map.touchpoints}
     labelled = order.assign(label=order["touchpoint"].map(names))
-    fig = forest(labelled, label_col="label", x_title="Risk difference in churn (exposed − not)",
-                 title=None)
-    table = order[["touchpoint", "n_exposed", "n_unexposed", "rate_exposed", "rate_unexposed",
-                   "effect", "ci_low", "ci_high", "q"]].rename(columns={
-        "n_exposed": "n exposed", "n_unexposed": "n unexposed",
-        "rate_exposed": "churn if exposed", "rate_unexposed": "churn if not",
-        "effect": "risk difference", "ci_low": "95% CI low", "ci_high": "95% CI high",
-        "q": "q (BH)",
-    })
+    fig = forest(
+        labelled, label_col="label", x_title="Risk difference in churn (exposed − not)", title=None
+    )
+    table = order[
+        [
+            "touchpoint",
+            "n_exposed",
+            "n_unexposed",
+            "rate_exposed",
+            "rate_unexposed",
+            "effect",
+            "ci_low",
+            "ci_high",
+            "q",
+        ]
+    ].rename(
+        columns={
+            "n_exposed": "n exposed",
+            "n_unexposed": "n unexposed",
+            "rate_exposed": "churn if exposed",
+            "rate_unexposed": "churn if not",
+            "effect": "risk difference",
+            "ci_low": "95% CI low",
+            "ci_high": "95% CI high",
+            "q": "q (BH)",
+        }
+    )
     cohort = analyses.landmark_table
-    adjusted = (f" Adjusted odds ratios (controls: {', '.join(controls)}) are in "
-                "report.results['link']." if controls else "")
+    adjusted = (
+        f" Adjusted odds ratios (controls: {', '.join(controls)}) are in report.results['link']."
+        if controls
+        else ""
+    )
     note = (
         f"Landmark design: a signal is 'reached this touchpoint in the first {landmark_days} "
         f"days after the start'; the outcome is churn after day {landmark_days}, among the "
@@ -189,7 +267,8 @@ def _signals(
         f"(Benjamini–Hochberg) over the {len(link)} signals." + adjusted
     )
     return Section(
-        "signals", "Touchpoint signals linked to churn",
+        "signals",
+        "Touchpoint signals linked to churn",
         "Which early touchpoints go with more (right of zero) or less (left) churn later; "
         "bars are 95% intervals, solid markers pass the false-discovery-rate threshold.",
         built.add_figure("signals", fig)
@@ -200,23 +279,33 @@ def _signals(
 
 def _clv(analyses: ReportAnalyses) -> Section:
     s = analyses.clv_summary
-    cards = kpi_cards([
-        (f"{s['mean_clv']:,.2f}", f"mean expected spend, next {s['weeks']:.0f} weeks"),
-        (f"{s['median_clv']:,.2f}", "median per customer"),
-        (f"{s['total_clv']:,.0f}", f"total over {s['customers']:,.0f} customers"),
-        (f"{s['top_decile_share']:.1%}", "share held by the top 10% of customers"),
-        (f"{s['mean_expected_purchases']:.2f}", "expected purchases per customer"),
-    ])
+    cards = kpi_cards(
+        [
+            (f"{s['mean_clv']:,.2f}", f"mean expected spend, next {s['weeks']:.0f} weeks"),
+            (f"{s['median_clv']:,.2f}", "median per customer"),
+            (f"{s['total_clv']:,.0f}", f"total over {s['customers']:,.0f} customers"),
+            (f"{s['top_decile_share']:.1%}", "share held by the top 10% of customers"),
+            (f"{s['mean_expected_purchases']:.2f}", "expected purchases per customer"),
+        ]
+    )
     clv = analyses.clv_table
     deciles = pd.qcut(clv["clv"].rank(method="first", ascending=False), 10, labels=False) + 1
     by_decile = (
         clv.assign(decile=deciles)
         .groupby("decile")
-        .agg(customers=("clv", "size"), mean_clv=("clv", "mean"),
-             mean_past_purchases=("frequency", "mean"))
+        .agg(
+            customers=("clv", "size"),
+            mean_clv=("clv", "mean"),
+            mean_past_purchases=("frequency", "mean"),
+        )
         .reset_index()
-        .rename(columns={"decile": "decile (1 = most valuable)", "mean_clv": "mean CLV",
-                         "mean_past_purchases": "mean repeat purchases"})
+        .rename(
+            columns={
+                "decile": "decile (1 = most valuable)",
+                "mean_clv": "mean CLV",
+                "mean_past_purchases": "mean repeat purchases",
+            }
+        )
     )
     note = (
         "BG/NBD (purchase count and drop-out) and Gamma-Gamma (spend per purchase) fitted on "
@@ -224,12 +313,19 @@ def _clv(analyses: ReportAnalyses) -> Section:
         "Gamma-Gamma assumes spend is independent of purchase frequency."
     )
     return Section(
-        "clv", "Customer lifetime value",
+        "clv",
+        "Customer lifetime value",
         "What customers are expected to spend over the coming year, and how concentrated "
         "that value is.",
-        cards + table_html(by_decile, formats={"mean CLV": "{:,.2f}",
-                                               "mean repeat purchases": "{:.2f}",
-                                               "customers": "{:,.0f}"})
+        cards
+        + table_html(
+            by_decile,
+            formats={
+                "mean CLV": "{:,.2f}",
+                "mean repeat purchases": "{:.2f}",
+                "customers": "{:,.0f}",
+            },
+        )
         + f'<p class="note">{html.escape(note)}</p>',
     )
 
@@ -246,7 +342,8 @@ def _backlog(built: BuiltSections, analyses: ReportAnalyses) -> Section:
         "Opportunities on touchpoints without a linked signal come last, 'not measured'."
     )
     return Section(
-        "backlog", "Prioritised backlog",
+        "backlog",
+        "Prioritised backlog",
         "The map's opportunities ranked by expected value for the effort, each with an owner; "
         "top-left of the matrix are quick wins.",
         built.add_figure("backlog", backlog.plot())
@@ -265,5 +362,4 @@ def _notes(analyses: ReportAnalyses, landmark_days: int) -> Section:
     warnings = getattr(analyses.measured, "warnings", None) or []
     items += [f"Measurement: {w}" for w in warnings]
     body = "<ul>" + "".join(f"<li>{html.escape(str(i))}</li>" for i in items) + "</ul>"
-    return Section("notes", "Method notes", "How the numbers were made and what is missing.",
-                   body)
+    return Section("notes", "Method notes", "How the numbers were made and what is missing.", body)

@@ -39,9 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except MapValidationError as exc:
-        return _fail(f"{exc.problems[0]} "
-                     f"({len(exc.problems)} problem(s); run `cjlib validate` to list them all)"
-                     if exc.problems else str(exc))
+        return _fail(
+            f"{exc.problems[0]} "
+            f"({len(exc.problems)} problem(s); run `cjlib validate` to list them all)"
+            if exc.problems
+            else str(exc)
+        )
     except CjlibError as exc:
         return _fail(str(exc))
     except FileNotFoundError as exc:
@@ -88,27 +91,42 @@ def _parser() -> argparse.ArgumentParser:
     columns.add_argument("--session-col", help="default: session_id, when present")
     columns.add_argument("--value-col", help="default: value, when present")
     options = report.add_argument_group("report")
-    options.add_argument("-o", "--output", default="report.html",
-                         help="HTML file to write (default: report.html)")
+    options.add_argument(
+        "-o", "--output", default="report.html", help="HTML file to write (default: report.html)"
+    )
     options.add_argument("--title", help="page title (default: from the map's name)")
-    options.add_argument("--landmark-days", type=int, default=90,
-                         help="landmark of the linked-signals design, in days (default: 90)")
-    options.add_argument("--controls", default="",
-                         help="comma-separated customer columns to adjust for, e.g. plan,region")
-    options.add_argument("--export-figures", metavar="DIR",
-                         help="also write every figure as PNG and SVG into DIR (for slides)")
+    options.add_argument(
+        "--landmark-days",
+        type=int,
+        default=90,
+        help="landmark of the linked-signals design, in days (default: 90)",
+    )
+    options.add_argument(
+        "--controls",
+        default="",
+        help="comma-separated customer columns to adjust for, e.g. plan,region",
+    )
+    options.add_argument(
+        "--export-figures",
+        metavar="DIR",
+        help="also write every figure as PNG and SVG into DIR (for slides)",
+    )
     report.set_defaults(run=_run_report)
 
     validate = commands.add_parser(
-        "validate", help="check a journey map file and print every problem",
+        "validate",
+        help="check a journey map file and print every problem",
         description="Check a journey map file; print every problem and exit 1 when there are "
         "any, else print a one-line summary and exit 0.",
     )
     validate.add_argument("map_path", metavar="MAP", help="journey map (.yaml/.yml/.json)")
     validate.set_defaults(run=_run_validate)
 
-    samples = commands.add_parser("samples", help="list the bundled sample data sets",
-                                  description="List the bundled sample data sets.")
+    samples = commands.add_parser(
+        "samples",
+        help="list the bundled sample data sets",
+        description="List the bundled sample data sets.",
+    )
     samples.set_defaults(run=_run_samples)
     return parser
 
@@ -123,8 +141,14 @@ def _run_report(args: argparse.Namespace) -> int:
         raise DataError(f"--output: folder {str(output.parent)!r} does not exist")
     journey_map, log, tables = _report_inputs(args)
     controls = [c.strip() for c in args.controls.split(",") if c.strip()]
-    report = build_report(journey_map, log, title=args.title, landmark_days=args.landmark_days,
-                          controls=controls, **tables)
+    report = build_report(
+        journey_map,
+        log,
+        title=args.title,
+        landmark_days=args.landmark_days,
+        controls=controls,
+        **tables,
+    )
     path = report.save(output)
     print(path.resolve())
     if args.export_figures:
@@ -141,23 +165,33 @@ def _report_inputs(args: argparse.Namespace) -> tuple[Any, Any, dict[str, Any]]:
     files = [args.map_path, args.events, args.customers, args.surveys, args.transactions]
     if args.sample:
         if any(files):
-            raise DataError("--sample: give either --sample or data files (--map, --events, "
-                            "...), not both")
+            raise DataError(
+                "--sample: give either --sample or data files (--map, --events, ...), not both"
+            )
         from cjlib.datasets import load_sample
 
         data = load_sample(args.sample)
         log = cjlib.EventLog.from_pandas(data.events)
-        tables = {"customers": data.customers, "surveys": data.surveys,
-                  "transactions": data.transactions}
+        tables = {
+            "customers": data.customers,
+            "surveys": data.surveys,
+            "transactions": data.transactions,
+        }
         return data.journey_map, log, tables
     if not args.map_path or not args.events:
-        raise DataError("report: give --map MAP and --events EVENTS, or --sample NAME "
-                        "(see `cjlib samples`)")
+        raise DataError(
+            "report: give --map MAP and --events EVENTS, or --sample NAME (see `cjlib samples`)"
+        )
     journey_map = cjlib.read_map(args.map_path)
     log = _read_events(args)
-    tables = {name: None if path is None else _read_table(path, f"--{name}")
-              for name, path in (("customers", args.customers), ("surveys", args.surveys),
-                                 ("transactions", args.transactions))}
+    tables = {
+        name: None if path is None else _read_table(path, f"--{name}")
+        for name, path in (
+            ("customers", args.customers),
+            ("surveys", args.surveys),
+            ("transactions", args.transactions),
+        )
+    }
     return journey_map, log, tables
 
 
@@ -168,16 +202,20 @@ def _suffix(path: str, option: str) -> str:
             if not Path(path).is_file():
                 raise FileNotFoundError(2, "No such file", path)
             return suffix
-    raise DataError(f"{option}: cannot read {path!r}; allowed file types: "
-                    f"{', '.join(TABLE_SUFFIXES)}")
+    raise DataError(
+        f"{option}: cannot read {path!r}; allowed file types: {', '.join(TABLE_SUFFIXES)}"
+    )
 
 
 def _read_events(args: argparse.Namespace) -> Any:
     import cjlib
 
     suffix = _suffix(args.events, "--events")
-    columns: dict[str, Any] = {"customer_col": args.customer_col, "time_col": args.time_col,
-                               "event_col": args.event_col}
+    columns: dict[str, Any] = {
+        "customer_col": args.customer_col,
+        "time_col": args.time_col,
+        "event_col": args.event_col,
+    }
     for name in ("channel_col", "session_col", "value_col"):
         if getattr(args, name):
             columns[name] = getattr(args, name)
@@ -199,8 +237,9 @@ def _read_table(path: str, option: str) -> Any:
     except (ValueError, OSError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
-        raise DataError(f"{option}: cannot read {path!r} as {suffix}: "
-                        f"{str(exc).splitlines()[0]}") from None
+        raise DataError(
+            f"{option}: cannot read {path!r} as {suffix}: {str(exc).splitlines()[0]}"
+        ) from None
 
 
 def _run_validate(args: argparse.Namespace) -> int:
@@ -214,8 +253,10 @@ def _run_validate(args: argparse.Namespace) -> int:
         print(f"{args.map_path}: {len(exc.problems)} problem(s)", file=sys.stderr)
         return EXIT_INVALID
     n_touchpoints = len(journey_map.touchpoints)
-    print(f"{args.map_path}: valid ({len(journey_map.stages)} stages, {n_touchpoints} "
-          f"touchpoints, {len(journey_map.personas)} personas)")
+    print(
+        f"{args.map_path}: valid ({len(journey_map.stages)} stages, {n_touchpoints} "
+        f"touchpoints, {len(journey_map.personas)} personas)"
+    )
     return EXIT_OK
 
 

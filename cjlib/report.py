@@ -147,19 +147,22 @@ def build_report(
     from cjlib.map import JourneyMap
 
     if not isinstance(journey_map, JourneyMap):
-        raise DataError(
-            f"journey_map: expected a JourneyMap, got {type(journey_map).__name__}"
-        )
+        raise DataError(f"journey_map: expected a JourneyMap, got {type(journey_map).__name__}")
     if not isinstance(log, EventLog):
         raise DataError(f"log: expected an EventLog, got {type(log).__name__}")
-    for name, value in (("customers", customers), ("surveys", surveys),
-                        ("transactions", transactions)):
+    for name, value in (
+        ("customers", customers),
+        ("surveys", surveys),
+        ("transactions", transactions),
+    ):
         if value is not None and not isinstance(value, pd.DataFrame):
-            raise DataError(f"{name}: expected a pandas DataFrame or None, got "
-                            f"{type(value).__name__}")
+            raise DataError(
+                f"{name}: expected a pandas DataFrame or None, got {type(value).__name__}"
+            )
     if isinstance(landmark_days, bool) or not isinstance(landmark_days, int) or landmark_days < 1:
-        raise DataError(f"landmark_days: expected a positive whole number of days, got "
-                        f"{landmark_days!r}")
+        raise DataError(
+            f"landmark_days: expected a positive whole number of days, got {landmark_days!r}"
+        )
     if isinstance(clv_weeks, bool) or not isinstance(clv_weeks, int) or clv_weeks < 1:
         raise DataError(f"clv_weeks: expected a positive whole number of weeks, got {clv_weeks!r}")
     if isinstance(controls, str):
@@ -168,12 +171,19 @@ def build_report(
         raise DataError(f"title: expected a string, got {type(title).__name__}")
 
     analyses = run_analyses(
-        journey_map, log, customers=customers, surveys=surveys, transactions=transactions,
-        landmark_days=landmark_days, controls=list(controls), clv_weeks=clv_weeks,
+        journey_map,
+        log,
+        customers=customers,
+        surveys=surveys,
+        transactions=transactions,
+        landmark_days=landmark_days,
+        controls=list(controls),
+        clv_weeks=clv_weeks,
     )
     page_title = title or f"Journey report — {journey_map.name or journey_map.id}"
-    built = build_sections(journey_map, log, analyses, landmark_days=landmark_days,
-                           controls=list(controls))
+    built = build_sections(
+        journey_map, log, analyses, landmark_days=landmark_days, controls=list(controls)
+    )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     from cjlib import __version__
     from cjlib._report_html import page

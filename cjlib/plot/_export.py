@@ -112,8 +112,10 @@ def export_all(
 def _format_of(target: Path, param: str = "path") -> str:
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in EXPORT_FORMATS:
-        raise DataError(f"{param}: cannot export to {target.suffix or 'a file without suffix'!r}; "
-                        f"allowed: {', '.join('.' + f for f in EXPORT_FORMATS)}")
+        raise DataError(
+            f"{param}: cannot export to {target.suffix or 'a file without suffix'!r}; "
+            f"allowed: {', '.join('.' + f for f in EXPORT_FORMATS)}"
+        )
     return fmt
 
 
@@ -126,14 +128,20 @@ def _check_figure(fig: Any, name: str) -> None:
 
 def _check_size(**values: float | None) -> None:
     for name, value in values.items():
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                  or value <= 0):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
+        ):
             raise DataError(f"{name}: expected a positive number, got {value!r}")
 
 
 def _write(
-    figs: list[Any], paths: list[Path], formats: list[str], *, scale: float,
-    width: int | None, height: int | None,
+    figs: list[Any],
+    paths: list[Path],
+    formats: list[str],
+    *,
+    scale: float,
+    width: int | None,
+    height: int | None,
 ) -> None:
     import plotly.io as pio
 

@@ -10,16 +10,23 @@ import cjlib
 from cjlib.datasets import load_map, load_sample, simulate
 from cjlib.report import build_report
 
-PAYLOAD = ('<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
-           '<svg onload="window.__pwned = 3"></svg>')
+PAYLOAD = (
+    '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+    '<svg onload="window.__pwned = 3"></svg>'
+)
 
 
 @pytest.fixture(scope="module")
 def telco_report(tmp_path_factory):
     data = load_sample("telco")
-    report = build_report(data.journey_map, cjlib.EventLog.from_pandas(data.events),
-                          customers=data.customers, surveys=data.surveys,
-                          transactions=data.transactions, controls=["plan"])
+    report = build_report(
+        data.journey_map,
+        cjlib.EventLog.from_pandas(data.events),
+        customers=data.customers,
+        surveys=data.surveys,
+        transactions=data.transactions,
+        controls=["plan"],
+    )
     return report, report.save(tmp_path_factory.mktemp("report") / "telco.html")
 
 
@@ -80,18 +87,25 @@ def test_injected_markup_does_not_run(page, tmp_path):
     pg, log = page
     telco = load_map("telco")
     stage = telco.stages[0]
-    tp = dataclasses.replace(stage.touchpoints[0], name="Ads " + PAYLOAD,
-                             thoughts=(PAYLOAD,))
+    tp = dataclasses.replace(stage.touchpoints[0], name="Ads " + PAYLOAD, thoughts=(PAYLOAD,))
     evil = dataclasses.replace(
-        telco, name="Evil " + PAYLOAD, description=PAYLOAD,
-        stages=(dataclasses.replace(stage, name="Aware " + PAYLOAD,
-                                    touchpoints=(tp, *stage.touchpoints[1:])),
-                *telco.stages[1:]),
+        telco,
+        name="Evil " + PAYLOAD,
+        description=PAYLOAD,
+        stages=(
+            dataclasses.replace(
+                stage, name="Aware " + PAYLOAD, touchpoints=(tp, *stage.touchpoints[1:])
+            ),
+            *telco.stages[1:],
+        ),
     )
     data = simulate(telco, 300, seed=5)
-    path = build_report(evil, cjlib.EventLog.from_pandas(data.events),
-                        customers=data.customers, title="Report " + PAYLOAD).save(
-        tmp_path / "evil.html")
+    path = build_report(
+        evil,
+        cjlib.EventLog.from_pandas(data.events),
+        customers=data.customers,
+        title="Report " + PAYLOAD,
+    ).save(tmp_path / "evil.html")
     _open(pg, path)
     assert pg.evaluate("window.__pwned") is None
     assert log.dialogs == []

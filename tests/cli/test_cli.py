@@ -24,8 +24,9 @@ def files(tmp_path_factory) -> dict[str, Path]:
     journey_map = load_map("telco")
     data = simulate(journey_map, 400, seed=11)
     out = {"map": write_map(journey_map, folder / "telco.yaml") or folder / "telco.yaml"}
-    renamed = data.events.rename(columns={"customer_id": "cust", "timestamp": "ts",
-                                          "event": "action"})
+    renamed = data.events.rename(
+        columns={"customer_id": "cust", "timestamp": "ts", "event": "action"}
+    )
     renamed.to_parquet(folder / "events.parquet")
     out["events"] = folder / "events.parquet"
     data.events.to_csv(folder / "events.csv.gz", index=False)
@@ -57,9 +58,20 @@ def test_help_lists_every_command(capsys):
     with pytest.raises(SystemExit):
         main(["report", "--help"])
     out = capsys.readouterr().out
-    for option in ("--map", "--events", "--customers", "--surveys", "--transactions",
-                   "--customer-col", "--time-col", "--event-col", "--sample", "--output",
-                   "--export-figures", ".parquet"):
+    for option in (
+        "--map",
+        "--events",
+        "--customers",
+        "--surveys",
+        "--transactions",
+        "--customer-col",
+        "--time-col",
+        "--event-col",
+        "--sample",
+        "--output",
+        "--export-figures",
+        ".parquet",
+    ):
         assert option in out
 
 
@@ -82,7 +94,8 @@ def test_validate_a_good_map(files, capsys):
 def test_validate_prints_every_problem_and_exits_1(files, tmp_path, capsys):
     text = files["map"].read_text(encoding="utf-8")
     broken = text.replace("severity: high", "severity: huge", 1).replace(
-        "effort: S", "effort: XXL", 1)
+        "effort: S", "effort: XXL", 1
+    )
     assert broken != text
     bad = tmp_path / "bad.yaml"
     bad.write_text(broken, encoding="utf-8")
@@ -97,11 +110,31 @@ def test_validate_prints_every_problem_and_exits_1(files, tmp_path, capsys):
 
 def test_report_from_files_with_column_mapping(files, tmp_path, capsys):
     out = tmp_path / "report.html"
-    code = main(["report", "--map", str(files["map"]), "--events", str(files["events"]),
-                 "--customer-col", "cust", "--time-col", "ts", "--event-col", "action",
-                 "--customers", str(files["customers"]), "--surveys", str(files["surveys"]),
-                 "--transactions", str(files["transactions"]), "-o", str(out),
-                 "--title", "CLI report"])
+    code = main(
+        [
+            "report",
+            "--map",
+            str(files["map"]),
+            "--events",
+            str(files["events"]),
+            "--customer-col",
+            "cust",
+            "--time-col",
+            "ts",
+            "--event-col",
+            "action",
+            "--customers",
+            str(files["customers"]),
+            "--surveys",
+            str(files["surveys"]),
+            "--transactions",
+            str(files["transactions"]),
+            "-o",
+            str(out),
+            "--title",
+            "CLI report",
+        ]
+    )
     assert code == 0
     assert capsys.readouterr().out.strip() == str(out.resolve())
     html = out.read_text(encoding="utf-8")
@@ -113,24 +146,39 @@ def test_report_from_files_with_column_mapping(files, tmp_path, capsys):
 
 def test_report_reads_gzipped_csv_events(files, tmp_path):
     out = tmp_path / "r.html"
-    assert main(["report", "--map", str(files["map"]), "--events", str(files["events_csv"]),
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--map",
+                str(files["map"]),
+                "--events",
+                str(files["events_csv"]),
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert 'id="funnel"' in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["report", "--map", "missing.yaml", "--events", "e.parquet"],
-         "file not found: missing.yaml"),
-        (["report", "--map", "{map}", "--events", "events.xlsx"],
-         "--events: cannot read 'events.xlsx'; allowed file types: .parquet, .csv, .csv.gz"),
+        (
+            ["report", "--map", "missing.yaml", "--events", "e.parquet"],
+            "file not found: missing.yaml",
+        ),
+        (
+            ["report", "--map", "{map}", "--events", "events.xlsx"],
+            "--events: cannot read 'events.xlsx'; allowed file types: .parquet, .csv, .csv.gz",
+        ),
         (["report", "--map", "{map}", "--events", "nope.parquet"], "file not found: nope.parquet"),
         (["report", "--map", "{map}"], "give --map MAP and --events EVENTS, or --sample NAME"),
         (["report", "--sample", "telco", "--map", "{map}"], "--sample: give either --sample"),
         (["report", "--sample", "nope"], "available samples: ['shop', 'telco']"),
-        (["report", "--map", "{map}", "--events", "{events}", "--event-col", "act"],
-         "act"),
+        (["report", "--map", "{map}", "--events", "{events}", "--event-col", "act"], "act"),
         (["report", "--sample", "telco", "-o", "report.pdf"], "--output: expected a .html file"),
         (["validate", "missing.yaml"], "file not found: missing.yaml"),
     ],
@@ -147,8 +195,17 @@ def test_a_schema_error_is_flattened_to_one_line(files, tmp_path, capsys):
     customers = pd.read_csv(files["customers"]).drop(columns=["start_date"])
     path = tmp_path / "customers.parquet"
     customers.to_parquet(path)
-    argv = ["report", "--map", str(files["map"]), "--events", str(files["events_csv"]),
-            "--customers", str(path), "-o", str(tmp_path / "r.html")]
+    argv = [
+        "report",
+        "--map",
+        str(files["map"]),
+        "--events",
+        str(files["events_csv"]),
+        "--customers",
+        str(path),
+        "-o",
+        str(tmp_path / "r.html"),
+    ]
     assert main(argv) == 2
     line = _one_line_error(capsys.readouterr().err)
     assert "customers.start_date: column is missing" in line
@@ -156,14 +213,19 @@ def test_a_schema_error_is_flattened_to_one_line(files, tmp_path, capsys):
 
 def test_subprocess_help_and_error(files):
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    done = subprocess.run([*CJLIB, "--help"], capture_output=True, text=True, env=env,
-                          check=False)
+    done = subprocess.run([*CJLIB, "--help"], capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0
     assert "report" in done.stdout and "validate" in done.stdout and "samples" in done.stdout
-    done = subprocess.run([*CJLIB, "report", "--map", "missing.yaml", "--events", "x.csv"],
-                          capture_output=True, text=True, env=env, check=False)
+    done = subprocess.run(
+        [*CJLIB, "report", "--map", "missing.yaml", "--events", "x.csv"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert done.returncode == 2
     assert _one_line_error(done.stderr) == "cjlib: error: file not found: missing.yaml"
-    version = subprocess.run([*CJLIB, "--version"], capture_output=True, text=True, env=env,
-                             check=False)
+    version = subprocess.run(
+        [*CJLIB, "--version"], capture_output=True, text=True, env=env, check=False
+    )
     assert version.stdout.startswith("cjlib ")

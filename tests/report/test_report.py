@@ -31,14 +31,22 @@ def log(telco):
 
 @pytest.fixture(scope="module")
 def originals(telco):
-    return {name: getattr(telco, name).copy(deep=True)
-            for name in ("customers", "surveys", "transactions", "events")}
+    return {
+        name: getattr(telco, name).copy(deep=True)
+        for name in ("customers", "surveys", "transactions", "events")
+    }
 
 
 @pytest.fixture(scope="module")
 def report(telco, log, originals):
-    return build_report(telco.journey_map, log, customers=telco.customers, surveys=telco.surveys,
-                        transactions=telco.transactions, controls=["plan"])
+    return build_report(
+        telco.journey_map,
+        log,
+        customers=telco.customers,
+        surveys=telco.surveys,
+        transactions=telco.transactions,
+        controls=["plan"],
+    )
 
 
 def _landmark_reference(telco) -> pd.DataFrame:
@@ -47,7 +55,8 @@ def _landmark_reference(telco) -> pd.DataFrame:
     c = telco.customers[["customer_id", "start_date", "tenure_days", "churned", "plan"]]
     event_to_tp = {e: tp.id for tp in telco.journey_map.touchpoints for e in tp.events}
     ev = telco.events.assign(touchpoint=telco.events["event"].map(event_to_tp)).dropna(
-        subset=["touchpoint"])
+        subset=["touchpoint"]
+    )
     ev = ev.merge(c[["customer_id", "start_date"]], on="customer_id")
     since = ev["timestamp"] - ev["start_date"]
     early = ev[(since >= pd.Timedelta(0)) & (since < pd.Timedelta(days=LANDMARK_DAYS))]
@@ -93,8 +102,9 @@ def test_funnel_numbers_equal_the_public_funnel(report, telco, log):
 
 
 def test_kpis_equal_measure(report, telco, log):
-    measured = cjlib.measure(telco.journey_map, log, surveys=telco.surveys,
-                             customers=telco.customers)
+    measured = cjlib.measure(
+        telco.journey_map, log, surveys=telco.surveys, customers=telco.customers
+    )
     pd.testing.assert_frame_equal(report.results["measured"].stages, measured.stages)
     assert f">{log.n_customers:,}<" in report.html
     assert f">{log.n_events:,}<" in report.html
@@ -133,8 +143,14 @@ def test_clv_equals_the_fitted_models(report, telco):
     summary = rfm_summary(telco.transactions, freq="W")
     bg = BetaGeoModel().fit(summary)
     gg = GammaGammaModel().fit(summary[summary["frequency"] > 0])
-    clv = gg.clv(bg, frequency=summary["frequency"], recency=summary["recency"], T=summary["T"],
-                 monetary_value=summary["monetary_value"], horizon=52.0)
+    clv = gg.clv(
+        bg,
+        frequency=summary["frequency"],
+        recency=summary["recency"],
+        T=summary["T"],
+        monetary_value=summary["monetary_value"],
+        horizon=52.0,
+    )
     np.testing.assert_allclose(report.results["clv"]["clv"].to_numpy(), np.asarray(clv))
     assert report.results["clv_summary"]["mean_clv"] == pytest.approx(float(np.mean(clv)))
     assert f">{float(np.mean(clv)):,.2f}<" in report.html
@@ -167,13 +183,22 @@ def test_user_text_is_escaped():
     payload = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
     stage = telco_map.stages[0]
     tp = dataclasses.replace(stage.touchpoints[0], name="Ads " + payload)
-    stage = dataclasses.replace(stage, name="Aware " + payload,
-                                touchpoints=(tp, *stage.touchpoints[1:]))
-    evil = dataclasses.replace(telco_map, name="Evil " + payload, description=payload,
-                               stages=(stage, *telco_map.stages[1:]))
+    stage = dataclasses.replace(
+        stage, name="Aware " + payload, touchpoints=(tp, *stage.touchpoints[1:])
+    )
+    evil = dataclasses.replace(
+        telco_map,
+        name="Evil " + payload,
+        description=payload,
+        stages=(stage, *telco_map.stages[1:]),
+    )
     data = simulate(telco_map, 300, seed=4)
-    out = build_report(evil, cjlib.EventLog.from_pandas(data.events), customers=data.customers,
-                       title="T " + payload)
+    out = build_report(
+        evil,
+        cjlib.EventLog.from_pandas(data.events),
+        customers=data.customers,
+        title="T " + payload,
+    )
     assert "<script>window.__pwned" not in out.html
     assert "<img src=x" not in out.html
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in out.html
@@ -203,8 +228,7 @@ def test_bad_input_is_named(small, telco):
     with pytest.raises(DataError, match="customers: expected a pandas DataFrame"):
         build_report(data.journey_map, log, customers={"a": 1})
     with pytest.raises(SchemaError, match=r"customers\.start_date: column is missing"):
-        build_report(data.journey_map, log,
-                     customers=data.customers.drop(columns=["start_date"]))
+        build_report(data.journey_map, log, customers=data.customers.drop(columns=["start_date"]))
     with pytest.raises(SchemaError, match=r"customers\.segmentx: column is missing"):
         build_report(data.journey_map, log, customers=data.customers, controls=["segmentx"])
 
@@ -212,11 +236,13 @@ def test_bad_input_is_named(small, telco):
 def test_a_churn_flag_that_is_not_boolean_is_named():
     data = simulate(cjlib.datasets.load_map("telco"), 200, seed=2)
     log = cjlib.EventLog.from_pandas(data.events)
-    customers = data.customers.assign(churned=data.customers["churned"].map(
-        {True: "yes", False: "no"}))
+    customers = data.customers.assign(
+        churned=data.customers["churned"].map({True: "yes", False: "no"})
+    )
     with pytest.raises(DataError, match=r"customers\.churned: expected true/false.*'no', 'yes'"):
         build_report(data.journey_map, log, customers=customers)
-    as_text = data.customers.assign(churned=data.customers["churned"].map(
-        {True: "TRUE", False: "false"}))
+    as_text = data.customers.assign(
+        churned=data.customers["churned"].map({True: "TRUE", False: "false"})
+    )
     out = build_report(data.journey_map, log, customers=as_text)
     assert "signals" in out.sections
