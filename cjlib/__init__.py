@@ -45,7 +45,7 @@ _LAZY: dict[str, str] = {
     "measure": "cjlib.action",
     "MeasuredMap": "cjlib.action",
 }
-_SUBPACKAGES = ("map", "events", "stats", "action", "plot", "widgets", "datasets")
+_SUBPACKAGES = ("map", "events", "stats", "action", "plot", "widgets", "datasets", "report")
 
 __all__ = [
     "CjlibError",
@@ -72,6 +72,7 @@ __all__ = [
     "plot",
     "read_map",
     "render_map",
+    "report",
     "stats",
     "widgets",
     "write_map",
@@ -95,7 +96,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cjlib import action, datasets, events, map, plot, stats, widgets
+    from cjlib import action, datasets, events, map, plot, report, stats, widgets
     from cjlib.action import MeasuredMap, measure
     from cjlib.events import EventLog
     from cjlib.map import (

@@ -161,8 +161,13 @@ def simulate_to_parquet(
                     tables[name], schema=schemas[name], preserve_index=False
                 )
                 if name not in writers:
+                    # microsecond timestamps: Spark cannot read Parquet's nanosecond ones
                     writers[name] = pq.ParquetWriter(
-                        out / f"{name}.parquet", schemas[name], compression=compression
+                        out / f"{name}.parquet",
+                        schemas[name],
+                        compression=compression,
+                        coerce_timestamps="us",
+                        allow_truncated_timestamps=True,
                     )
                 writers[name].write_table(table)
                 rows[name] += table.num_rows

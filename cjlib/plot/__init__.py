@@ -18,10 +18,14 @@ _LAZY: dict[str, str] = {
     "forest": "cjlib.plot._forest",
     "survival_curves": "cjlib.plot._survival",
     "impact_effort_matrix": "cjlib.plot._matrix",
+    "export": "cjlib.plot._export",
+    "export_all": "cjlib.plot._export",
 }
 
 __all__ = [
     "emotion_curve",
+    "export",
+    "export_all",
     "forest",
     "funnel",
     "impact_effort_matrix",

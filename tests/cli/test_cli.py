@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,30 @@ def test_subprocess_help_and_error(files):
         [*CJLIB, "--version"], capture_output=True, text=True, env=env, check=False
     )
     assert version.stdout.startswith("cjlib ")
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="figure export needs chromium")
+def test_report_exports_every_figure_for_slides(files, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    argv = [
+        "report",
+        "--map",
+        str(files["map"]),
+        "--events",
+        str(files["events_csv"]),
+        "-o",
+        str(out),
+        "--export-figures",
+        str(tmp_path / "figs"),
+    ]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out.split()
+    names = {"emotion", "sankey", "funnel"}
+    expected = [
+        str((tmp_path / "figs" / f"{n}.{f}").resolve())
+        for n in ("emotion", "sankey", "funnel")
+        for f in ("png", "svg")
+    ]
+    assert printed == [str(out.resolve()), *expected]
+    assert {p.stem for p in (tmp_path / "figs").iterdir()} == names
+    assert (tmp_path / "figs" / "sankey.png").read_bytes().startswith(b"\x89PNG")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -56,3 +57,10 @@ def test_bad_chunk_size_and_path(shop_map, tmp_path):
     afile.write_text("x")
     with pytest.raises(DataError, match=r"path: .*file.txt' exists and is not a directory"):
         simulate_to_parquet(shop_map, 10, afile, seed=1)
+
+
+def test_parquet_timestamps_are_microseconds_so_spark_can_read_them(shop_map, tmp_path):
+    simulate_to_parquet(shop_map, 50, tmp_path, seed=2)
+    for name in ("events", "transactions", "surveys"):
+        field = pq.read_schema(tmp_path / f"{name}.parquet").field("timestamp")
+        assert field.type == pa.timestamp("us"), (name, field.type)
