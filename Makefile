@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m cjlib.demo
+	$(BIN)/python -m cjlib.demo --out build --notebooks notebooks
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check cjlib tests benchmarks

@@ -15,9 +15,9 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from cjlib._lazy import lazy_names
 from cjlib.errors import (
     CjlibError,
     DataError,
@@ -79,20 +79,9 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    if name in _SUBPACKAGES:
-        module = importlib.import_module(f"cjlib.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'cjlib' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(
+    __name__, {**_LAZY, **{name: f"cjlib.{name}" for name in _SUBPACKAGES}}, __all__
+)
 
 
 if TYPE_CHECKING:  # pragma: no cover

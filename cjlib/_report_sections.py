@@ -100,7 +100,10 @@ def build_sections(
         ]
     )
     built.sections.append(_kpis(built, log, analyses))
-    canvas = render_map(journey_map, measured=analyses.measured, standalone=False)
+    # the canvas sits inside an <h2> section of the report: its title is an <h3>
+    canvas = render_map(
+        journey_map, measured=analyses.measured, standalone=False, heading_level=3
+    )
     built.sections.append(
         Section(
             "map",

@@ -3,7 +3,9 @@
 Run it with ``python -m cjlib.demo [--out build]``. It renders each sample journey map as a
 self-contained HTML canvas and an emotion-curve figure under ``build/``, builds the full
 standalone report (:func:`cjlib.report.build_report`) on the telco sample as
-``build/telco_report.html``, and prints the paths.
+``build/telco_report.html``, executes the curated notebooks (when a ``notebooks/`` folder is
+given and nbclient/nbconvert are installed, as with ``make demo``) to HTML under
+``build/notebooks/``, and prints the paths.
 
 Examples
 --------
@@ -19,8 +21,16 @@ from pathlib import Path
 __all__ = ["run_demo"]
 
 
-def run_demo(out_dir: str | Path = "build") -> list[Path]:
-    """Render every sample map and the telco report to ``out_dir``; return the paths written."""
+def run_demo(out_dir: str | Path = "build", notebooks: str | Path | None = None) -> list[Path]:
+    """Render every sample map and the telco report to ``out_dir``; return the paths written.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Folder to write into (created if missing).
+    notebooks : str or Path, optional
+        Folder of ``.ipynb`` notebooks to execute and export to HTML under ``out_dir/notebooks``.
+    """
     import cjlib
     from cjlib.datasets import list_samples, load_map, load_sample
     from cjlib.plot import emotion_curve, render_map
@@ -46,6 +56,29 @@ def run_demo(out_dir: str | Path = "build") -> list[Path]:
         controls=["plan"],
     )
     written.append(report.save(out / "telco_report.html"))
+    if notebooks is not None:
+        written += _notebooks_to_html(Path(notebooks), out / "notebooks")
+    return written
+
+
+def _notebooks_to_html(folder: Path, out: Path) -> list[Path]:
+    """Execute every notebook in ``folder`` (working directory = ``folder``) and export HTML."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    out.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter()
+    written = []
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(
+            nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(folder)}}
+        ).execute()
+        body, _ = exporter.from_notebook_node(nb)
+        target = out / f"{path.stem}.html"
+        target.write_text(body, encoding="utf-8")
+        written.append(target)
     return written
 
 
@@ -53,8 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point of the demo."""
     parser = argparse.ArgumentParser(description="Run the cjlib demo on the bundled samples.")
     parser.add_argument("--out", default="build", help="output folder (default: build)")
+    parser.add_argument(
+        "--notebooks", default=None, help="folder of notebooks to execute to HTML (optional)"
+    )
     args = parser.parse_args(argv)
-    for path in run_demo(args.out):
+    for path in run_demo(args.out, notebooks=args.notebooks):
         print(path.resolve())
     return 0
 

@@ -63,15 +63,14 @@ class MomentsResult(ActionResult):
 
         from cjlib.plot._style import apply_base_layout, color_for
 
-        t = self._table.head(top).iloc[::-1]
+        t = self._table.head(top).iloc[::-1]  # plotly draws the first category at the bottom
         owners = list(dict.fromkeys(self._table["owner"].fillna("—")))
         fig = go.Figure()
         for k, owner in enumerate(owners):
             rows = t[t["owner"].fillna("—") == owner]
             if not len(rows):
                 continue
-            labels = [f"{tp} · {sig}" for tp, sig in zip(rows["touchpoint"], rows["signal"],
-                                                           strict=True)]
+            labels = _bar_labels(rows)
             fig.add_trace(go.Bar(
                 x=rows["value_at_risk"], y=labels, orientation="h", name=owner,
                 marker={"color": color_for(k)},
@@ -93,11 +92,37 @@ class MomentsResult(ActionResult):
                 ),
             ))
         fig.update_layout(barmode="overlay", legend={"title": {"text": "owner"}})
-        fig.update_xaxes(title=f"value at risk per {self._info.get('horizon') or 'period'}",
+        # one trace per owner would order the bars by owner; keep the ranking instead
+        fig.update_yaxes(categoryorder="array", categoryarray=_bar_labels(t))
+        per = _horizon_words(self._info.get("horizon")) or "measured period"
+        fig.update_xaxes(title=f"value at risk per {per}",
                          zeroline=True, zerolinecolor="#90a4ae")
         apply_base_layout(fig, title="Moments that matter", height=180 + 34 * len(t))
         fig.update_layout(legend={"title": {"text": "owner"}})
         return fig
+
+
+def _bar_labels(rows: pd.DataFrame) -> list[str]:
+    return [f"{tp} · {sig}" for tp, sig in zip(rows["touchpoint"], rows["signal"], strict=True)]
+
+
+def _horizon_words(horizon: Any) -> str:
+    """``"1Y"`` → ``"year"``, ``"2Y"`` → ``"2 years"``, ``"180D"`` → ``"180 days"``."""
+    if horizon is None or horizon == "":
+        return ""
+    years = re.fullmatch(r"\s*(\d+(?:\.\d+)?)?\s*[Yy]\s*", str(horizon))
+    if years:
+        n = float(years.group(1) or 1)
+        return "year" if n == 1 else f"{n:g} years"
+    try:
+        td = pd.Timedelta(horizon)
+    except (TypeError, ValueError):
+        return str(horizon)
+    for unit, seconds in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        n = td.total_seconds() / seconds
+        if n >= 1 and n == int(n):
+            return unit if n == 1 else f"{int(n)} {unit}s"
+    return str(td)
 
 
 # ----------------------------------------------------------------------------- mapping
@@ -458,7 +483,8 @@ def moments_that_matter(
     out = out.sort_values("value_at_risk", ascending=False, kind="stable").reset_index(drop=True)
     return MomentsResult(
         out,
-        title=f"Moments that matter: value at risk per {horizon_label or 'measured period'}",
+        title="Moments that matter: value at risk per "
+        f"{_horizon_words(horizon_label) or 'measured period'}",
         info={
             "outcome": getattr(link_result, "outcome", None),
             "effect": f"{'risk difference' if kind == 'binary' else 'difference'}"

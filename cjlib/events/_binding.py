@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from cjlib.events._log import EventLog
     from cjlib.map import JourneyMap
 
-__all__ = ["bind", "conformance", "stage_index_sequence"]
+__all__ = ["bind", "binding_of", "conformance", "stage_index_sequence"]
 
 
 def _check_map(journey_map: Any) -> JourneyMap:
@@ -63,13 +63,30 @@ def bind(log: EventLog, journey_map: JourneyMap) -> EventLog:
     else:
         touchpoint = stage = ibis.null("string")
     t = t.mutate(touchpoint=touchpoint.cast("string"), stage=stage.cast("string"))
+    binding = _binding_table(counts, matched)
+    return log._with_table(t, journey_map=jm, binding=binding, counts=log._counts)
+
+
+def binding_of(log: EventLog) -> pd.DataFrame:
+    """The binding table of a bound log, counted on its current events.
+
+    Used after :meth:`EventLog.filter`, whose events differ from the ones counted at
+    :func:`bind` time (the touchpoint and stage columns themselves stay valid).
+    """
+    jm = log.journey_map
+    assert jm is not None
+    counts = log._event_counts()
+    matched = match_events(jm, sorted(counts["event"].astype(str)))
+    return _binding_table(counts, matched)
+
+
+def _binding_table(counts: pd.DataFrame, matched: dict[str, tuple[str, str]]) -> pd.DataFrame:
     binding = counts.assign(
-        touchpoint=counts["event"].map(tp_map),
-        stage=counts["event"].map(st_map),
+        touchpoint=counts["event"].map({e: tp for e, (tp, _) in matched.items()}),
+        stage=counts["event"].map({e: st for e, (_, st) in matched.items()}),
     )[["event", "touchpoint", "stage", "n"]]
     binding["n"] = binding["n"].astype("int64")
-    binding = binding.sort_values(["n", "event"], ascending=[False, True]).reset_index(drop=True)
-    return log._with_table(t, journey_map=jm, binding=binding, counts=log._counts)
+    return binding.sort_values(["n", "event"], ascending=[False, True]).reset_index(drop=True)
 
 
 def stage_index_sequence(log: EventLog) -> Any:

@@ -590,6 +590,14 @@ class EventLog:
         return list(self._event_counts()["event"].sort_values())
 
     @property
+    def channel_names(self) -> list[str]:
+        """Distinct channel names, sorted (empty when the log has no channel column or no
+        event carries a channel)."""
+        t = self._table
+        values = self._execute(t.select("channel").distinct())["channel"].dropna()
+        return sorted(values.astype(str))
+
+    @property
     def journey_map(self) -> JourneyMap | None:
         """The map this log is bound to (see :meth:`bind`), or None."""
         return self._journey_map
@@ -601,6 +609,10 @@ class EventLog:
         Only on a log returned by :meth:`bind`.
         """
         self._require_bound("binding")
+        if self._binding is None:  # a filtered log: count its own events (lazily, once)
+            from cjlib.events._binding import binding_of
+
+            object.__setattr__(self, "_binding", binding_of(self))
         assert self._binding is not None
         return self._binding.copy()
 
@@ -668,20 +680,49 @@ class EventLog:
         self,
         *,
         events: str | Iterable[str] | None = None,
-        customers: Iterable[str] | None = None,
+        customers: str | Iterable[str] | None = None,
+        channels: str | Iterable[str] | None = None,
         start: Any = None,
         end: Any = None,
     ) -> EventLog:
-        """A new log restricted to some events, customers or a time range ``[start, end)``.
+        """A new log restricted to some events, customers, channels or a time range.
+
+        Filters combine with AND; a filter left at None keeps everything. A log bound to a
+        map stays bound to it, and its :attr:`binding` counts the events kept.
+
+        Parameters
+        ----------
+        events : str or list of str, optional
+            Event names or glob patterns (``"support_*"``) to keep; names the log does not
+            have simply match nothing.
+        customers : str or list of str, optional
+            Customer id(s) to keep.
+        channels : str or list of str, optional
+            Channel names to keep (events without a channel are dropped). Every name must be
+            one of :attr:`channel_names`.
+        start, end : date-like, optional
+            Keep events in ``[start, end)``; time-zone-aware values are converted to UTC.
+
+        Returns
+        -------
+        EventLog
+
+        Raises
+        ------
+        cjlib.DataError
+            A channel the log does not have (the allowed names are listed), a channel filter
+            on a log without channels, or a ``start``/``end`` that is not a timestamp.
 
         Examples
         --------
         >>> import pandas as pd
-        >>> log = EventLog.from_pandas(pd.DataFrame({"customer_id": ["a", "b"],
-        ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-02-01"]),
-        ...     "event": ["x", "y"]}))
+        >>> log = EventLog.from_pandas(pd.DataFrame({"customer_id": ["a", "b", "b"],
+        ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-02-02"]),
+        ...     "event": ["x", "y", "x"], "channel": ["web", "app", "web"]}))
         >>> log.filter(start="2024-01-15").n_events
-        1
+        2
+        >>> log.filter(channels="web", customers=["b"]).to_pandas()["event"].tolist()
+        ['x']
         """
         from cjlib.events._common import as_names, matches
 
@@ -689,8 +730,12 @@ class EventLog:
         if events is not None:
             t = t.filter(matches(t.event, as_names(events, "events"), self.event_names))
         if customers is not None:
+            if isinstance(customers, str):
+                customers = [customers]
             ids = [str(c) for c in customers]
             t = t.filter(t.customer_id.isin(ids))
+        if channels is not None:
+            t = t.filter(t.channel.isin(self._known_channels(channels)))
         for param, value, op in (("start", start, "ge"), ("end", end, "lt")):
             if value is None:
                 continue
@@ -702,7 +747,22 @@ class EventLog:
                 ts = ts.tz_convert("UTC").tz_localize(None)
             lit = ibis.literal(ts.to_pydatetime(), type=dt.Timestamp(scale=6))
             t = t.filter(t.timestamp >= lit if op == "ge" else t.timestamp < lit)
-        return self._with_table(t)
+        return self._with_table(t, binding=None)
+
+    def _known_channels(self, channels: str | Iterable[str]) -> list[str]:
+        """``channels`` as a list, each checked against the log's channel names."""
+        names = list(as_channel_names(channels))
+        known = self.channel_names
+        if not known:
+            raise DataError(
+                "channels: the event log has no channel column (or no event carries a "
+                "channel), so it cannot be filtered by channel; build it with "
+                "channel_col=<your channel column>"
+            )
+        unknown = [c for c in names if c not in known]
+        if unknown:
+            raise DataError(f"channels {unknown} not found in the log; allowed: {known}")
+        return names
 
     def __repr__(self) -> str:
         s = self._stats()
@@ -1024,6 +1084,25 @@ class EventLog:
 def nice_problem(path: str, message: str, value: Any = None) -> Problem:
     """A :class:`cjlib.errors.Problem` (short alias used by the constructors)."""
     return Problem(path, message, value)
+
+
+def as_channel_names(value: Any) -> tuple[str, ...]:
+    """A channel name or a list of names as a non-empty tuple of strings."""
+    if isinstance(value, str):
+        items: tuple[Any, ...] = (value,)
+    else:
+        try:
+            items = tuple(value)
+        except TypeError as exc:
+            raise DataError(
+                f"channels must be a channel name or a list of names; got {value!r}"
+            ) from exc
+    if not items:
+        raise DataError("channels is empty: name at least one channel, or pass None for all")
+    bad = [item for item in items if not isinstance(item, str) or not item]
+    if bad:
+        raise DataError(f"channels must hold non-empty channel names (str); got {bad!r}")
+    return items
 
 
 def _as_text(series: pd.Series) -> pd.Series:

@@ -9,7 +9,7 @@ Examples
 >>> r = TransitionsResult(table=pd.DataFrame({"event": ["a"], "next_event": ["b"], "n": [3],
 ...     "share": [1.0], "median_gap": [pd.Timedelta("1h")]}), n_customers=3, n_events=6)
 >>> print(r.summary().splitlines()[0])
-Transitions: 1 event pairs, 3 transitions among 3 customers (6 events)
+Transitions: 1 event pair, 3 transitions among 3 customers (6 events)
 """
 
 from __future__ import annotations
@@ -100,6 +100,12 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _count(n: float, noun: str, plural: str | None = None) -> str:
+    """``1 event``, ``2 events``, ``1.5 events``: a number with its noun agreeing."""
+    word = noun if n == 1 else (plural or noun + "s")
+    return f"{n:,g} {word}" if isinstance(n, float) else f"{n:,} {word}"
+
+
 def _td(value: Any) -> str:
     if value is None or pd.isna(value):
         return "–"
@@ -129,8 +135,9 @@ class TransitionsResult(_Result):
     def summary(self) -> str:
         t = self.table
         lines = [
-            f"Transitions: {len(t)} event pairs, {int(t['n'].sum()) if len(t) else 0} "
-            f"transitions among {self.n_customers} customers ({self.n_events} events)"
+            f"Transitions: {_count(len(t), 'event pair')}, "
+            f"{_count(int(t['n'].sum()) if len(t) else 0, 'transition')} among "
+            f"{_count(self.n_customers, 'customer')} ({_count(self.n_events, 'event')})"
         ]
         for row in t.sort_values("n", ascending=False).head(10).itertuples(index=False):
             lines.append(
@@ -163,8 +170,9 @@ class StepFlowsResult(_Result):
         t = self.table
         first = t[t["step"] == t["step"].min()] if len(t) else t
         lines = [
-            f"Step flows ({self.level}s): {self.n_customers} customers, up to "
-            f"{self.max_steps} steps" + (f", anchored on {self.anchor!r}" if self.anchor else "")
+            f"Step flows ({self.level}s): {_count(self.n_customers, 'customer')}, up to "
+            f"{_count(self.max_steps, 'step')}"
+            + (f", anchored on {self.anchor!r}" if self.anchor else "")
         ]
         for row in first.sort_values("n", ascending=False).head(8).itertuples(index=False):
             lines.append(f"  step {row.step}: {row.source} → {row.target}: {row.n}")
@@ -200,7 +208,7 @@ class FunnelResult(_Result):
         ]
         for row in t.itertuples(index=False):
             lines.append(
-                f"  {row.step + 1}. {row.name}: {row.customers} customers, "
+                f"  {row.step + 1}. {row.name}: {_count(row.customers, 'customer')}, "
                 f"{row.conversion_from_start:.1%} of start "
                 f"[{row.ci_low_start:.1%}, {row.ci_high_start:.1%}], "
                 f"{row.conversion_from_previous:.1%} of previous, "
@@ -230,8 +238,9 @@ class SessionsResult(_Result):
         if not len(t):
             return "Sessions: none"
         return (
-            f"Sessions (gap {_td(self.gap)}): {len(t)} sessions of "
-            f"{t['customer_id'].nunique()} customers; median {t['n_events'].median():g} events, "
+            f"Sessions (gap {_td(self.gap)}): {_count(len(t), 'session')} of "
+            f"{_count(t['customer_id'].nunique(), 'customer')}; "
+            f"median {_count(float(t['n_events'].median()), 'event')}, "
             f"median duration {_td(t['duration'].median())}"
         )
 
@@ -264,7 +273,10 @@ class JourneysResult(_Result):
         t = self.table
         counts = t["outcome"].value_counts()
         parts = ", ".join(f"{k} {counts.get(k, 0)}" for k in _OUTCOMES)
-        return f"Journeys: {len(t)} instances of {t['customer_id'].nunique()} customers ({parts})"
+        return (
+            f"Journeys: {_count(len(t), 'instance')} of "
+            f"{_count(t['customer_id'].nunique(), 'customer')} ({parts})"
+        )
 
     def plot(self, **kwargs: Any) -> Any:
         """Bar chart of journey outcomes."""
@@ -343,13 +355,34 @@ class JourneyKPIResult(_Result):
 
 @dataclass(frozen=True)
 class SignalsResult(_Result):
-    """Per-customer signals (``log.signals()``): one row per customer, one column per signal."""
+    """Per-customer signals (``log.signals()``): one row per customer, one column per signal.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cjlib.events import EventLog, count, flag
+    >>> log = EventLog.from_pandas(pd.DataFrame({"customer_id": ["a", "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"]),
+    ...     "event": ["call", "call", "visit"]}))
+    >>> res = log.signals([count("call", name="calls"), flag("visit")])
+    >>> res.names
+    ('calls', 'has_visit')
+    """
 
     spec: tuple[Any, ...] = ()
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The signal names, in spec order: the table's columns after ``customer_id``.
+
+        Pass them on, e.g. ``link(table, outcome="churned", signals=res.names)`` (``link``
+        takes flags and counts; leave out time signals such as ``first_time``).
+        """
+        return tuple(sig.name for sig in self.spec)
+
     def summary(self) -> str:
         t = self.table
-        lines = [f"Signals: {len(t)} customers × {t.shape[1] - 1} signals"]
+        lines = [f"Signals: {_count(len(t), 'customer')} × {_count(t.shape[1] - 1, 'signal')}"]
         for sig in self.spec:
             col = t[sig.name]
             if col.dtype == bool:
@@ -359,7 +392,7 @@ class SignalsResult(_Result):
             elif pd.api.types.is_numeric_dtype(col):
                 lines.append(f"  {sig.name}: mean {col.mean():.3g}, median {col.median():.3g}")
             else:
-                lines.append(f"  {sig.name}: {col.notna().sum()} customers with a value")
+                lines.append(f"  {sig.name}: {_count(col.notna().sum(), 'customer')} with a value")
         return "\n".join(lines)
 
     def plot(self, **kwargs: Any) -> Any:
@@ -396,7 +429,8 @@ class ConformanceResult(_Result):
 
     def summary(self) -> str:
         lines = [
-            f"Conformance: {self.conforming_share:.1%} of {self.n_customers} customers follow "
+            f"Conformance: {self.conforming_share:.1%} of {_count(self.n_customers, 'customer')} "
+            "follow "
             f"the designed stage order; {self.off_map_share:.1%} of events are off-map",
         ]
         for row in self.table.itertuples(index=False):

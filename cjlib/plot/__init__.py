@@ -6,8 +6,7 @@ No function here calls ``.show()``; display the figure in Jupyter or export it w
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from cjlib._lazy import lazy_names
 
 # public name -> private module that defines it
 _LAZY: dict[str, str] = {
@@ -35,13 +34,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'cjlib.plot' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)

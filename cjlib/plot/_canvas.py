@@ -77,7 +77,9 @@ def _check_personas(journey_map: JourneyMap, personas: Sequence[str] | None) -> 
 
 
 # -- header -------------------------------------------------------------------------------
-def _header(journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, str]) -> str:
+def _header(
+    journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, str], level: int
+) -> str:
     meta = " · ".join(
         f"{_e(k)}: {_e(v)}"
         for k, v in journey_map.metadata.items()
@@ -86,21 +88,23 @@ def _header(journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, s
     parts = [
         '<header class="cj-head">',
         '<div class="cj-title">',
-        f"<h1>{_e(journey_map.name)}</h1>",
+        f'<h{level} class="cj-name">{_e(journey_map.name)}</h{level}>',
         f'<p class="cj-desc">{_e(journey_map.description)}</p>' if journey_map.description else "",
         f'<p class="cj-meta">{meta}</p>' if meta else "",
         "</div>",
         '<div class="cj-head-blocks">',
-        _personas_block(journey_map, persona_ids, colors),
-        _objectives_block(journey_map),
-        _legend(),
+        _personas_block(journey_map, persona_ids, colors, level + 1),
+        _objectives_block(journey_map, level + 1),
+        _legend(level + 1),
         "</div>",
         "</header>",
     ]
     return "".join(parts)
 
 
-def _personas_block(journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, str]) -> str:
+def _personas_block(
+    journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, str], level: int
+) -> str:
     if not persona_ids:
         return ""
     cards = []
@@ -127,10 +131,10 @@ def _personas_block(journey_map: JourneyMap, persona_ids: list[str], colors: dic
             + lists
             + "</div>"
         )
-    return _block("Personas", "".join(cards))
+    return _block("Personas", "".join(cards), level)
 
 
-def _objectives_block(journey_map: JourneyMap) -> str:
+def _objectives_block(journey_map: JourneyMap, level: int) -> str:
     if not journey_map.objectives:
         return ""
     rows = []
@@ -149,16 +153,17 @@ def _objectives_block(journey_map: JourneyMap) -> str:
             + (f'<div class="cj-odesc">{_e(obj.description)}</div>' if obj.description else "")
             + "</div>"
         )
-    return _block("Objectives", "".join(rows))
+    return _block("Objectives", "".join(rows), level)
 
 
-def _block(title: str, cards: str) -> str:
+def _block(title: str, cards: str, level: int) -> str:
     return (
-        f'<section class="cj-block"><h2>{title}</h2><div class="cj-cards">{cards}</div></section>'
+        f'<section class="cj-block"><h{level} class="cj-bhead">{title}</h{level}>'
+        f'<div class="cj-cards">{cards}</div></section>'
     )
 
 
-def _legend() -> str:
+def _legend(level: int) -> str:
     notes = "".join(
         f'<span class="cj-postit cj-mini" style="background:{SEVERITY_COLORS[s]};'
         f'color:{_SEVERITY_TEXT[s]}">{s}</span>'
@@ -169,7 +174,7 @@ def _legend() -> str:
         for o in _OWNERSHIP_NOTE
     )
     return (
-        '<section class="cj-block cj-legend"><h2>Legend</h2>'
+        f'<section class="cj-block cj-legend"><h{level} class="cj-bhead">Legend</h{level}>'
         f'<div class="cj-leg-row"><span class="cj-leg-label">Pain points</span>{notes}</div>'
         f'<div class="cj-leg-row"><span class="cj-leg-label">Touchpoints</span>{badges}</div>'
         '<div class="cj-leg-row"><span class="cj-leg-label">Backstage</span>'
@@ -513,8 +518,8 @@ def _css(scope: str) -> str:
 {s} {{font-family:{FONT_FAMILY};color:#263238;background:#fafafa;font-size:13px;
   line-height:1.35;padding:18px;box-sizing:border-box;}}
 {s} *, {s} *::before, {s} *::after {{box-sizing:border-box;}}
-{s} h1 {{font-size:26px;margin:0 0 4px;font-weight:700;letter-spacing:-0.2px;}}
-{s} h2 {{font-size:12px;text-transform:uppercase;letter-spacing:1.2px;color:#607d8b;
+{s} .cj-name {{font-size:26px;margin:0 0 4px;font-weight:700;letter-spacing:-0.2px;}}
+{s} .cj-bhead {{font-size:12px;text-transform:uppercase;letter-spacing:1.2px;color:#607d8b;
   margin:0 0 8px;font-weight:700;}}
 {s} .cj-head {{margin-bottom:16px;}}
 {s} .cj-desc {{margin:0 0 4px;font-size:15px;color:#455a64;max-width:1100px;}}
@@ -631,6 +636,7 @@ def render_map(
     personas: Sequence[str] | None = None,
     standalone: bool = True,
     measured: Any = None,
+    heading_level: int = 1,
 ) -> str:
     """Render ``journey_map`` as a self-contained HTML canvas of the classic paper map.
 
@@ -655,6 +661,11 @@ def render_map(
         touchpoints with reach (customers and share), drop-off, CSAT / NPS with their
         response counts, measured versus designed emotion, and a red flag where they
         disagree.
+    heading_level : int, default 1
+        HTML level of the map's title (``<h1>``); the personas, objectives and legend
+        headings are one level below. Embed the canvas under a page's own headings with a
+        deeper level (e.g. ``3`` inside an ``<h2>`` section) so the page keeps one ``<h1>``
+        and a sound outline; the look is the same at every level.
 
     Returns
     -------
@@ -672,6 +683,15 @@ def render_map(
     if not isinstance(journey_map, JourneyMap):
         raise DataError(f"journey_map: expected a JourneyMap, got {type(journey_map).__name__}")
     persona_ids = _check_personas(journey_map, personas)
+    if (
+        isinstance(heading_level, bool)
+        or not isinstance(heading_level, int)
+        or not 1 <= heading_level <= 5
+    ):
+        raise DataError(
+            f"heading_level must be an integer from 1 to 5 (its sub-headings go one level "
+            f"deeper, down to <h6>); got {heading_level!r}"
+        )
     if measured is not None:
         from cjlib.plot._measured import check_measured
 
@@ -680,7 +700,7 @@ def render_map(
     scope = f"cjmap-{uuid.uuid4().hex[:10]}"
     body = (
         f'<div class="cj-map" id="{scope}"><style>{_css(scope)}</style>'
-        + _header(journey_map, persona_ids, colors)
+        + _header(journey_map, persona_ids, colors, heading_level)
         + f'<div class="cj-scroll">{_grid(journey_map, persona_ids, colors, measured)}</div></div>'
     )
     if not standalone:

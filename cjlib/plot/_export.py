@@ -3,11 +3,20 @@
 Kaleido 1.x drives a locally installed Chrome/Chromium (found by its ``choreographer``
 dependency on the PATH, e.g. Debian's ``/usr/bin/chromium``; set ``BROWSER_PATH`` to point it
 elsewhere). No browser is downloaded.
+
+Kaleido is known to hang now and then while starting its browser (plotly/Kaleido issues #134,
+#110). A hung call cannot be interrupted from Python, so rendering runs in a child process
+that is killed after ``timeout`` seconds and retried once; a second failure is a clear
+:class:`ExportError`, never a hung notebook.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +26,9 @@ from cjlib.errors import CjlibError, DataError
 __all__ = ["EXPORT_FORMATS", "ExportError", "export", "export_all"]
 
 EXPORT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "webp")
+#: Seconds one rendering attempt may take before its process is killed (then retried once).
+EXPORT_TIMEOUT = 120.0
+_ATTEMPTS = 2
 
 
 class ExportError(CjlibError):
@@ -143,16 +155,38 @@ def _write(
     width: int | None,
     height: int | None,
 ) -> None:
-    import plotly.io as pio
-
     # write_images ignores the figures' own layout size; pass it explicitly
-    widths = [width or fig.layout.width for fig in figs]
-    heights = [height or fig.layout.height for fig in figs]
-    try:
-        pio.write_images(figs, paths, format=formats, scale=scale, width=widths, height=heights)
-    except (RuntimeError, OSError, ValueError) as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else repr(exc)
-        raise ExportError(
-            f"could not write {str(paths[0])!r}: {detail} (kaleido needs Chrome/Chromium: "
-            "apt-get install chromium, or set BROWSER_PATH)"
-        ) from exc
+    job = {
+        "figures": [fig.to_plotly_json() for fig in figs],
+        "paths": [str(path) for path in paths],
+        "formats": formats,
+        "scale": scale,
+        "widths": [width or fig.layout.width for fig in figs],
+        "heights": [height or fig.layout.height for fig in figs],
+    }
+    with tempfile.TemporaryDirectory(prefix="cjlib-export-") as tmp:
+        job_file = Path(tmp) / "job.json"
+        from plotly.utils import PlotlyJSONEncoder
+
+        job_file.write_text(json.dumps(job, cls=PlotlyJSONEncoder), encoding="utf-8")
+        detail = ""
+        for _ in range(_ATTEMPTS):
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-m", "cjlib.plot._export_worker", str(job_file)],
+                    capture_output=True,
+                    text=True,
+                    timeout=EXPORT_TIMEOUT,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                detail = f"kaleido did not finish within {EXPORT_TIMEOUT:g} s"
+                continue
+            if done.returncode == 0:
+                return
+            lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+            detail = lines[-1] if lines else f"exit code {done.returncode}"
+    raise ExportError(
+        f"could not write {str(paths[0])!r}: {detail} (kaleido needs Chrome/Chromium: "
+        "apt-get install chromium, or set BROWSER_PATH)"
+    )

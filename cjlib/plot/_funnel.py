@@ -34,6 +34,11 @@ _REQUIRED = (
 )
 
 
+# share of the plot width given to the bars; the text column starts just right of it
+_BAR_DOMAIN_END = 0.55
+_TEXT_COLUMN_X = 0.58
+
+
 def _duration(td: Any) -> str:
     if td is None or pd.isna(td):
         return ""
@@ -84,11 +89,11 @@ def funnel(result: Any, *, title: str | None = None, height: int | None = None) 
     texts = []
     for i, row in t.iterrows():
         text = f"<b>{int(row['customers']):,}</b>"
-        if i:
+        if i:  # two short lines, so the column fits beside the bars at 700 px
             text += (
                 f"  ·  {row['conversion_from_start']:.1%} of start "
                 f"[{row['ci_low_start']:.1%}–{row['ci_high_start']:.1%}]"
-                f"  ·  {row['conversion_from_previous']:.1%} of previous"
+                f"<br>{row['conversion_from_previous']:.1%} of previous"
             )
             if "median_time_from_previous" in t.columns:
                 gap = _duration(row["median_time_from_previous"])
@@ -130,20 +135,25 @@ def funnel(result: Any, *, title: str | None = None, height: int | None = None) 
     subtitle = ("ordered steps" if ordered else "steps in any order") + (
         f", within {_duration(within)}" if within is not None else ""
     )
-    # the numbers sit in one aligned column right of the longest bar, clear of the whiskers
+    # The numbers sit in one aligned column right of the bars. The bars take a fixed share
+    # of the plot width (x domain) and the column is placed in paper coordinates, so it keeps
+    # its share at any export width instead of running off the right edge.
     for label, text in zip(labels, texts, strict=True):
         fig.add_annotation(
-            x=start * 1.04,
+            x=_TEXT_COLUMN_X,
+            xref="paper",
             y=label,
             text=text,
             xanchor="left",
+            align="left",
             showarrow=False,
-            font={"size": 12},
+            font={"size": 11},
         )
     fig.update_yaxes(autorange="reversed", title=None, ticksuffix="  ")
     fig.update_xaxes(
-        title="customers", range=[0, start * 2.05], showgrid=True, tickformat=",d",
-        tickvals=[round(start * f) for f in (0, 0.25, 0.5, 0.75, 1.0)],
+        title="customers", domain=[0, _BAR_DOMAIN_END], range=[0, start * 1.06],
+        showgrid=True, tickformat=",d",
+        tickvals=[round(start * f) for f in (0, 0.5, 1.0)],
     )
     fig.update_layout(showlegend=False, bargap=0.35)
     return apply_base_layout(

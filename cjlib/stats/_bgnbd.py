@@ -83,7 +83,9 @@ class BetaGeoModel(MLModel):
     params_ : dict
         ``r``, ``alpha``, ``a``, ``b``.
     standard_errors_ : dict
-        Standard errors from the inverse observed information.
+        Standard errors from the inverse observed information. The 95% intervals of
+        ``.table``/``.summary()`` are Wald intervals on the log scale (delta method,
+        ``se / estimate``), back-transformed, so they stay positive like the parameters.
     log_likelihood_ : float
         Maximised log-likelihood, in the time unit of the summary.
     n_customers_, n_groups_ : int

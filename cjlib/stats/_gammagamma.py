@@ -59,7 +59,9 @@ class GammaGammaModel(MLModel):
     params_ : dict
         ``p``, ``q``, ``gamma``.
     standard_errors_ : dict
-        Standard errors from the inverse observed information.
+        Standard errors from the inverse observed information. The 95% intervals of
+        ``.table``/``.summary()`` are Wald intervals on the log scale (delta method,
+        ``se / estimate``), back-transformed, so they stay positive like the parameters.
     log_likelihood_ : float
         Maximised log-likelihood.
     n_customers_ : int

@@ -122,13 +122,23 @@ class MLModel:
 
     @property
     def table(self) -> pd.DataFrame:
-        """Parameter estimates with standard errors and 95% Wald intervals."""
+        """Parameter estimates, standard errors and 95% intervals computed on the log scale.
+
+        All parameters of these models are positive, so a natural-scale Wald interval
+        ``estimate ± 1.96 se`` can fall below zero for a poorly determined parameter. The
+        interval is instead the Wald interval of ``log(parameter)`` (delta method:
+        ``se_log = se / estimate``), back-transformed: ``estimate * exp(±1.96 se_log)``.
+        It is always positive, contains the estimate, and is close to the natural-scale
+        interval when ``se`` is small relative to the estimate. ``se`` is on the natural scale.
+        """
         self._check_fitted()
         est = np.array([self.params_[k] for k in self._param_names])
         se = np.array([self.standard_errors_[k] for k in self._param_names])
         z = stats.norm.ppf(0.975)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            spread = np.exp(z * se / est)
         return pd.DataFrame(
-            {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se},
+            {"estimate": est, "se": se, "ci_low": est / spread, "ci_high": est * spread},
             index=pd.Index(self._param_names, name="parameter"),
         )
 

@@ -53,6 +53,8 @@ class SurvivalResult(StatsResult):
         Per group: ``n``, ``events``, ``median`` and its interval (NaN when not reached).
     logrank : dict or None
         ``statistic``, ``df`` and ``p`` of the log-rank test across groups (None for one group).
+    group_col : str or None
+        The column the groups came from (None for a single curve).
     """
 
     def __init__(
@@ -62,12 +64,16 @@ class SurvivalResult(StatsResult):
         medians: pd.DataFrame,
         logrank: dict[str, float] | None,
         duration_col: str,
+        group_col: str | None = None,
+        group_kind: str = "label",
         **kwargs: Any,
     ) -> None:
         super().__init__(table, **kwargs)
         self._medians = medians.copy()
         self.logrank = logrank
         self.duration_col = duration_col
+        self.group_col = group_col
+        self._group_kind = group_kind
 
     @property
     def medians(self) -> pd.DataFrame:
@@ -102,14 +108,28 @@ class SurvivalResult(StatsResult):
         medians = self._medians.to_string(float_format=lambda v: f"{v:.4g}")
         return f"{text}\n\nMedian survival:\n{medians}"
 
+    def _legend_label(self, label: str) -> str:
+        """Readable legend entry: ``churned: yes`` for a flag, ``plan = 2`` for a number."""
+        if self._group_kind == "flag":
+            return f"{self.group_col}: {'yes' if label == 'True' else 'no'}"
+        if self._group_kind == "number":
+            return f"{self.group_col} = {label}"
+        return label
+
     def plot(self, *, title: str | None = None) -> Any:
-        """Kaplan–Meier curves with shaded confidence bands, one colour per group."""
+        """Kaplan–Meier curves with shaded confidence bands, one colour per group.
+
+        Legend entries name the grouping column where a bare value would not say what it
+        is: ``dispute_escalation: yes`` / ``: no`` for a boolean column, ``plan = 2`` for a
+        numeric one; text groups (e.g. persona ids) are shown as they are.
+        """
         from cjlib.plot._survival import survival_curves
 
         lr = self.logrank
         subtitle = None if lr is None else f"log-rank χ²={lr['statistic']:.2f}, p={lr['p']:.3g}"
+        shown = self._table.assign(group=self._table["group"].map(self._legend_label))
         return survival_curves(
-            self._table,
+            shown,
             x_title=self.duration_col,
             title=title or "Survival (Kaplan–Meier)",
             subtitle=subtitle,
@@ -157,6 +177,17 @@ def _km_one(time: np.ndarray, event: np.ndarray, alpha: float) -> tuple[pd.DataF
     }
 
 
+def _group_kind(values: pd.Series) -> str:
+    """``flag`` for booleans, ``number`` for numeric groups, else ``label`` (legend wording)."""
+    if pd.api.types.is_bool_dtype(values) or (
+        len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all()
+    ):
+        return "flag"
+    if pd.api.types.is_numeric_dtype(values):
+        return "number"
+    return "label"
+
+
 def survival(
     table: pd.DataFrame,
     *,
@@ -199,6 +230,7 @@ def survival(
     duration, event = survival_inputs(table, duration_col, event_col)
     check_probability(alpha, "alpha")
     notes: list[str] = []
+    group_kind = "label"
     if group_col is None:
         groups = np.array(["all"] * len(duration), dtype=object)
     else:
@@ -208,6 +240,7 @@ def survival(
         if not keep.all():
             notes.append(f"{int((~keep).sum())} rows with a missing {group_col!r} left out")
         duration, event, groups = duration[keep], event[keep], raw[keep].astype(str).to_numpy()
+        group_kind = _group_kind(raw[keep])
     curves, medians = [], []
     labels = list(pd.unique(groups))
     if group_col is not None:
@@ -235,6 +268,8 @@ def survival(
         medians=pd.DataFrame(medians).set_index("group"),
         logrank=logrank,
         duration_col=duration_col,
+        group_col=group_col,
+        group_kind=group_kind,
         title=f"Kaplan–Meier survival of {duration_col}"
         + (f" by {group_col}" if group_col else ""),
         warnings=notes,

@@ -231,11 +231,7 @@ class JourneyExplorer:
         return _date(row["first"]), _date(row["last"])
 
     def _channels(self) -> list[str]:
-        if "channel" not in self._log.columns:
-            return []
-        t = self._log.to_ibis()
-        values = t.select("channel").distinct().to_pandas()["channel"].dropna()
-        return sorted(values.astype(str))
+        return list(self._log.channel_names)
 
     # -- reacting -------------------------------------------------------------------------
     def _on_change(self, _change: Any) -> None:

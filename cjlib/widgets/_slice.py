@@ -15,8 +15,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["JourneySlice", "slice_journey_data"]
 
-_ORDER = "_order"  # the input-order column of EventLog.to_ibis() (documented there)
-
 
 @dataclass(frozen=True)
 class JourneySlice:
@@ -161,14 +159,16 @@ def slice_journey_data(
         raise DataError(f"start must be before end; got start={t0} and end={t1}")
     kept = _pick_customers(customers, persona_names, segment_names)
 
-    # channels first: they are checked against the whole log, so a channel that merely has no
-    # events in the chosen period or persona gives an empty slice, not an error
-    out = _filter_channels(log, channel_names) if channel_names else log
-    if persona_names or segment_names:
-        assert kept is not None
-        out = out.filter(customers=kept["customer_id"].astype(str))
-    if t0 is not None or t1 is not None:
-        out = out.filter(start=t0, end=t1)
+    # one filter call: channels are checked against the whole log, so a channel that merely
+    # has no events in the chosen period or persona gives an empty slice, not an error; a
+    # bound log stays bound to its map, its binding counting the events kept
+    by_customer = kept is not None and bool(persona_names or segment_names)
+    out = log.filter(
+        customers=kept["customer_id"].astype(str) if by_customer else None,
+        channels=channel_names,
+        start=t0,
+        end=t1,
+    )
 
     kept_surveys = None
     if surveys is not None:
@@ -191,24 +191,6 @@ def slice_journey_data(
         surveys=kept_surveys,
         description=_describe(persona_names, segment_names, channel_names, t0, t1),
     )
-
-
-def _filter_channels(log: EventLog, channels: list[str]) -> EventLog:
-    from cjlib.events import EventLog
-
-    if "channel" not in log.columns:
-        raise DataError("the event log has no 'channel' column: it cannot be filtered by channel")
-    table = log.to_ibis()
-    known = set(
-        log.to_ibis().select("channel").distinct().to_pandas()["channel"].dropna().astype(str)
-    )
-    unknown = [c for c in channels if c not in known]
-    if unknown:
-        raise DataError(f"channels {unknown} not found in the log; allowed: {sorted(known)}")
-    kept = EventLog.from_ibis(
-        table.filter(table.channel.isin(channels)), order_col=_ORDER, validate=False
-    )
-    return kept if log.journey_map is None else kept.bind(log.journey_map)
 
 
 def _describe(

@@ -189,6 +189,7 @@ def test_result_conventions(small):
     got = moments_that_matter(mm, res, signals=signals)
     assert isinstance(got.plot(), go.Figure)
     json.dumps(got.to_dict())
+    assert "value at risk per year" in got.summary().splitlines()[0]
     assert "value at risk" in got.summary() and "<table" in got._repr_html_()
 
 
@@ -217,3 +218,26 @@ def test_without_customers_a_value_is_required():
     with pytest.raises(DataError, match="pass clv="):
         moments_that_matter(mm, res)
     assert moments_that_matter(mm, res, clv=10.0).table["touchpoint"].tolist() == ["a"]
+
+
+def test_plot_ranks_bars_by_value_at_risk_across_owners(small):
+    _, _, mm, signals, res = small
+    got = moments_that_matter(mm, res, signals=signals, clv=250.0, horizon="1Y")
+    assert got.table["owner"].nunique() > 1  # one trace per owner: the case that mis-ordered
+    fig = got.plot()
+    value = {y: x for tr in fig.data for x, y in zip(tr.x, tr.y, strict=True)}
+    assert fig.layout.yaxis.categoryorder == "array"
+    order = list(fig.layout.yaxis.categoryarray)  # bottom to top
+    assert sorted(order) == sorted(value)
+    assert [value[label] for label in order] == sorted(value.values())  # largest at the top
+    assert fig.layout.xaxis.title.text == "value at risk per year"
+    fig = moments_that_matter(mm, res, signals=signals, clv=250.0, horizon="180D").plot()
+    assert fig.layout.xaxis.title.text == "value at risk per 180 days"
+
+
+def test_horizon_words():
+    from cjlib.action._moments import _horizon_words
+
+    cases = {"1Y": "year", "2Y": "2 years", "0.5y": "0.5 years", "180D": "180 days",
+             "14D": "2 weeks", "6h": "6 hours", None: ""}
+    assert {k: _horizon_words(k) for k in cases} == cases

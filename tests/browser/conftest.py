@@ -2,6 +2,10 @@
 
 No browser is ever downloaded (``playwright install`` is not used). The tests skip, with the
 reason, only when /usr/bin/chromium is missing; CI installs it (``.ci/run``).
+
+Widget tests run in a real JupyterLab: a test module defines a ``lab_notebook`` fixture (the
+notebook's file name and its cells' sources) and asks for ``lab``, the notebook's URL on a
+JupyterLab server started for the module (helpers to drive it are in ``lab_driver.py``).
 """
 
 from __future__ import annotations
@@ -51,6 +55,18 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def lab(lab_notebook: tuple[str, list[str]], tmp_path_factory: Any) -> Iterator[str]:
+    """URL of the module's ``lab_notebook`` served by JupyterLab on localhost."""
+    from lab_driver import serve_notebook, write_notebook
+
+    name, cells = lab_notebook
+    root = tmp_path_factory.mktemp("lab")
+    write_notebook(root / name, cells)
+    with serve_notebook(root, name) as url:  # RuntimeError (setup error) if it cannot start
+        yield url
 
 
 @pytest.fixture

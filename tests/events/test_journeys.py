@@ -176,6 +176,23 @@ def test_signals_match_pandas_reference(make_log):
     assert t["path_length"].tolist() == ref["length"].tolist()
 
 
+def test_signal_names_follow_the_spec_and_feed_link(make_log):
+    from cjlib.stats import link
+
+    df = random_log(60, seed=4)
+    res = make_log(df).signals({"z_calls": count("call"), "a_dispute": flag("dispute")})
+    assert res.names == ("z_calls", "a_dispute")  # spec order, not alphabetical
+    assert res.names == tuple(res.table.columns[1:])
+    listed = make_log(df).signals([path_length(), count("visit"), flag("buy")])
+    assert listed.names == ("path_length", "n_visit", "has_buy")
+    buyers = set(df.loc[df["event"] == "buy", "customer_id"])
+    table = res.table.assign(bought=res.table["customer_id"].isin(buyers))
+    linked = link(table, outcome="bought", signals=res.names, n_boot=200, min_group_size=5)
+    assert list(linked.table.index) == ["z_calls", "a_dispute"]
+    exposed = int((table["z_calls"] > 0).sum())
+    assert linked.table.loc["z_calls", "n_exposed"] == exposed
+
+
 def test_signal_spec_errors():
     with pytest.raises(DataError, match="positive duration"):
         repeat_within("x", after="y", window="-1D")
@@ -187,3 +204,16 @@ def test_signal_spec_errors():
         _normalise([count("x"), count("x")])
     with pytest.raises(DataError, match=r"spec\[0\]"):
         _normalise(["count x"])
+
+
+def test_summaries_agree_in_number():
+    from cjlib.events import EventLog
+
+    log = EventLog.from_pandas(_support())
+    text = log.sessions(gap="30min").summary()
+    assert "10 sessions of 3 customers; median 1 event," in text
+    one = EventLog.from_pandas(_support().head(1))
+    assert "1 session of 1 customer; median 1 event," in one.sessions().summary()
+    assert one.journeys(start="billing_dispute", success="resolved").summary().startswith(
+        "Journeys: 1 instance of 1 customer")
+    assert "(1 event)" in one.transitions().summary()

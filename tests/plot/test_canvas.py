@@ -216,6 +216,25 @@ def test_standalone_page_and_fragment(energy_map, page):
     assert cjlib.render_map is render_map
 
 
+def test_heading_level_nests_the_canvas_under_a_page_outline(energy_map, page):
+    def headings(html):
+        return re.findall(r"<(h[1-6])\b[^>]*>([^<]*)</\1>", html)
+
+    assert headings(page)[0] == ("h1", energy_map.name)  # default unchanged
+    assert {tag for tag, _ in headings(page)[1:]} == {"h2"}
+    nested = render_map(energy_map, standalone=False, heading_level=3)
+    found = headings(nested)
+    assert found[0] == ("h3", energy_map.name)
+    assert {text for _, text in found[1:]} == {"Personas", "Objectives", "Legend"}
+    assert {tag for tag, _ in found[1:]} == {"h4"}
+    assert "<h1" not in nested and "<h2" not in nested
+    # the look does not depend on the level: the style targets classes, not tags
+    assert re.search(r"\bh[1-6]\s*\{", nested) is None
+    for bad in (0, 6, 2.0, True, "2"):
+        with pytest.raises(DataError, match=r"heading_level must be an integer from 1 to 5"):
+            render_map(energy_map, heading_level=bad)
+
+
 def test_html_is_balanced(page):
     parsed = _parse(page)
     opened = Counter(tag for tag, _ in parsed.starts)

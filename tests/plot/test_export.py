@@ -52,3 +52,21 @@ def test_bad_arguments_are_named(tmp_path):
     with pytest.raises(DataError, match=r"formats: cannot export to '\.bmp'"):
         export_all({"a": _figure()}, tmp_path, formats=("bmp",))
     assert issubclass(ExportError, Exception)
+
+
+def test_a_hung_renderer_is_killed_retried_once_and_reported(tmp_path, monkeypatch):
+    import subprocess
+
+    from cjlib.plot import _export
+
+    calls = []
+
+    def hang(cmd, **kwargs):
+        calls.append(kwargs["timeout"])
+        raise subprocess.TimeoutExpired(cmd, kwargs["timeout"])
+
+    monkeypatch.setattr(_export.subprocess, "run", hang)
+    with pytest.raises(ExportError, match=r"one\.png'.*did not finish within 120 s"):
+        export(_figure(), tmp_path / "one.png")
+    assert calls == [120.0, 120.0]
+    assert not (tmp_path / "one.png").exists()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from cjlib.errors import DataError
 from cjlib.events import EventLog
 from cjlib.plot import funnel
+from cjlib.plot._export import export
 
 
 def _log() -> EventLog:
@@ -46,3 +51,67 @@ def test_funnel_accepts_a_table_and_rejects_bad_input():
         funnel(table.drop(columns="customers"))
     with pytest.raises(DataError, match="FunnelResult or a DataFrame"):
         funnel([1, 2])
+
+
+def _png_pixels(data: bytes) -> np.ndarray:
+    """RGB(A) pixels of an 8-bit non-interlaced PNG (what kaleido writes), stdlib only."""
+    pos, chunks, header = 8, [], None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            chunks.append(body)
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and interlace == 0 and colour in (2, 6)
+    bpp = 4 if colour == 6 else 3
+    raw = zlib.decompress(b"".join(chunks))
+    stride = width * bpp
+    out = np.zeros((height, stride), dtype=np.int64)
+    prev = np.zeros(stride, dtype=np.int64)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = np.frombuffer(raw, np.uint8, stride, y * (stride + 1) + 1).astype(np.int64)
+        if kind == 2:
+            line = (line + prev) % 256
+        elif kind in (1, 3, 4):  # Sub, Average, Paeth depend on the pixel to the left
+            cur = line.tolist()
+            up = prev.tolist()
+            for i in range(stride):
+                left = cur[i - bpp] if i >= bpp else 0
+                upleft = up[i - bpp] if i >= bpp else 0
+                if kind == 1:
+                    pred = left
+                elif kind == 3:
+                    pred = (left + up[i]) // 2
+                else:
+                    p = left + up[i] - upleft
+                    pa, pb, pc = abs(p - left), abs(p - up[i]), abs(p - upleft)
+                    pred = left if pa <= pb and pa <= pc else up[i] if pb <= pc else upleft
+                cur[i] = (cur[i] + pred) % 256
+            line = np.array(cur, dtype=np.int64)
+        out[y] = prev = line
+    return out.reshape(height, width, bpp)[:, :, :3]
+
+
+def test_funnel_text_column_is_not_clipped_at_the_default_export_width(tmp_path):
+    pytest.importorskip("kaleido")
+    table = pd.DataFrame({
+        "step": [0, 1, 2],
+        "name": ["visit_landing_page", "signup_started", "first_purchase"],
+        "customers": [12345, 8123, 1203],
+        "conversion_from_start": [1.0, 0.658, 0.0974],
+        "ci_low_start": [0.9997, 0.65, 0.092], "ci_high_start": [1.0, 0.666, 0.103],
+        "conversion_from_previous": [1.0, 0.658, 0.148],
+        "ci_low_previous": [0.99, 0.65, 0.14], "ci_high_previous": [1.0, 0.666, 0.156],
+        "median_time_from_previous": pd.to_timedelta([None, "2h", "3D"]),
+    })
+    png = export(funnel(table), tmp_path / "funnel.png", scale=1)  # plotly's default width
+    pixels = _png_pixels(png.read_bytes())
+    assert pixels.shape[1] == 700
+    right_edge = pixels[:, -12:, :]
+    assert (right_edge > 240).all(), "text runs off the right edge of the figure"
+    # the text column is drawn: dark pixels right of the bars' domain
+    assert (pixels[:, 490:-12, :] < 100).any()

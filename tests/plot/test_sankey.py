@@ -8,6 +8,7 @@ import pytest
 from cjlib.errors import DataError
 from cjlib.events import EventLog
 from cjlib.plot import sankey
+from cjlib.plot._export import export
 from cjlib.plot._sankey import transition_heatmap
 
 
@@ -77,5 +78,5 @@ def test_sankey_png_renders(tmp_path):
     pytest.importorskip("kaleido")
     fig = sankey(_flows())
     out = tmp_path / "s.png"
-    fig.write_image(out, width=800, height=500)
+    export(fig, out, width=800, height=500)
     assert out.stat().st_size > 10_000

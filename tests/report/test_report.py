@@ -79,6 +79,15 @@ def test_every_section_is_present_with_a_toc_link(report):
     assert "<title>Journey report — Northwind Mobile" in report.html
 
 
+def test_the_page_has_one_h1_and_the_map_nests_under_its_section(report):
+    html = report.html
+    assert len(re.findall(r"<h1\b", html)) == 1
+    section = html[html.index('id="map"') :]
+    section = section[: section.index("</section>", section.index('class="cj-map"'))]
+    assert re.search(r"<h2>Journey map</h2>", section)
+    assert re.search(r'<h3 class="cj-name">Northwind Mobile', section)
+
+
 def test_plotly_is_embedded_once_and_nothing_is_fetched(report):
     html = report.html
     assert html.count("plotly.js v") >= 1

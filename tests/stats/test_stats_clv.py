@@ -254,3 +254,42 @@ def test_gamma_gamma_analytic_gradient_matches_finite_differences(cdnow_summary)
     numeric = optimize.approx_fprime(params, lambda p: _log_likelihood(p, x, m).sum(), 1e-7)
     analytic = _log_likelihood_gradient(params, x, m).sum(axis=0)
     assert np.allclose(analytic, numeric, rtol=1e-4, atol=1e-3)
+
+
+def _assert_log_scale_intervals(table: pd.DataFrame) -> None:
+    # every parameter is positive: the interval must be too, and must contain the estimate
+    assert (table.ci_low > 0).all()
+    assert (table.ci_low < table.estimate).all() and (table.estimate < table.ci_high).all()
+    # Wald on log(parameter), delta method se_log = se / estimate, back-transformed
+    half_width = 1.959964 * table.se / table.estimate
+    assert np.allclose(np.log(table.ci_high / table.estimate), half_width, rtol=1e-5)
+    assert np.allclose(np.log(table.estimate / table.ci_low), half_width, rtol=1e-5)
+
+
+def test_clv_intervals_stay_positive_for_poorly_determined_fits(cdnow_summary):
+    small = cdnow_summary.sample(50, random_state=3)
+    bg = BetaGeoModel().fit(small, frequency_col="x", recency_col="t_x")
+    gg = GammaGammaModel().fit(
+        cdnow_summary.sample(80, random_state=3), frequency_col="x", monetary_col="zbar"
+    )
+    for model in (bg, gg):
+        table = model.table
+        # the fits are poorly determined: a natural-scale Wald interval would go below zero
+        assert (table.estimate - 1.96 * table.se < 0).any()
+        _assert_log_scale_intervals(table)
+        assert "log scale" in type(model).table.__doc__
+
+
+def test_clv_intervals_match_wald_where_the_se_is_small(cdnow_summary):
+    bg = BetaGeoModel().fit(cdnow_summary, frequency_col="x", recency_col="t_x")
+    gg = GammaGammaModel().fit(cdnow_summary, frequency_col="x", monetary_col="zbar")
+    for model in (bg, gg):
+        table = model.table
+        _assert_log_scale_intervals(table)
+        precise = table[table.se / table.estimate < 0.1]  # r, alpha (BG/NBD); q (Gamma-Gamma)
+        assert len(precise) >= 1
+        # endpoints differ from the Wald ones by about z^2 se^2 / (2 estimate) << se
+        wald_low = precise.estimate - 1.96 * precise.se
+        wald_high = precise.estimate + 1.96 * precise.se
+        assert ((precise.ci_low - wald_low).abs() < 0.2 * precise.se).all()
+        assert ((precise.ci_high - wald_high).abs() < 0.2 * precise.se).all()

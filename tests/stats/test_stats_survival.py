@@ -193,3 +193,36 @@ def test_missing_groups_are_reported():
     res = survival(df, duration_col="days", event_col="churned", group_col="plan")
     assert res.medians["n"].sum() == 5
     assert any("missing 'plan'" in w for w in res.warnings)
+
+
+def test_plot_legend_names_the_group_column_for_flags_and_numbers():
+    df = pd.DataFrame(
+        {
+            "days": [5, 8, 12, 20, 30, 31, 7, 9],
+            "churned": [1, 1, 0, 1, 1, 0, 1, 0],
+            "dispute_escalation": [True, False] * 4,
+            "plan_tier": [1, 2] * 4,
+            "persona": ["saver", "pro"] * 4,
+        }
+    )
+    before = df.copy()
+
+    def legend(group_col):
+        res = survival(df, duration_col="days", event_col="churned", group_col=group_col)
+        fig = res.plot()
+        return res, [tr.name for tr in fig.data if tr.showlegend is not False]
+
+    res, names = legend("dispute_escalation")
+    assert names == ["dispute_escalation: no", "dispute_escalation: yes"]
+    assert res.group_col == "dispute_escalation"
+    assert list(res.table["group"].unique()) == ["False", "True"]  # the data keep their values
+    assert legend("plan_tier")[1] == ["plan_tier = 1", "plan_tier = 2"]
+    assert legend("persona")[1] == ["pro", "saver"]  # text labels already say what they are
+    # a flag column holding missing values is still read as a flag
+    with_missing = df.astype({"dispute_escalation": object})
+    with_missing.loc[0, "dispute_escalation"] = None
+    res = survival(with_missing, duration_col="days", event_col="churned",
+                   group_col="dispute_escalation")
+    assert [tr.name for tr in res.plot().data if tr.showlegend is not False][1].endswith("yes")
+    assert survival(df, duration_col="days", event_col="churned").plot().data[-1].name == "all"
+    pd.testing.assert_frame_equal(df, before)

@@ -85,6 +85,22 @@ def test_slice_keeps_the_binding_of_a_bound_log(log, telco):
     assert set(part.log.binding["touchpoint"].dropna()) == {"store"}
 
 
+def test_slice_binding_counts_only_the_kept_events(log, telco, data):
+    # a persona or date slice of a bound log: the binding (which measure() reads its event
+    # counts from) counts the slice's events, not the whole log's
+    part = slice_journey_data(
+        log.bind(telco), customers=data.customers, personas="family", end="2024-09-01"
+    )
+    family = set(data.customers.loc[data.customers["persona"] == "family", "customer_id"])
+    ev = data.events
+    kept = ev[ev["customer_id"].isin(family) & (ev["timestamp"] < pd.Timestamp("2024-09-01"))]
+    assert 0 < len(kept) < len(ev)
+    assert part.log.journey_map is telco
+    assert part.log.binding.set_index("event")["n"].to_dict() == (
+        kept["event"].value_counts().to_dict()
+    )
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
