@@ -97,7 +97,6 @@ def _png_pixels(data: bytes) -> np.ndarray:
 
 
 def test_funnel_text_column_is_not_clipped_at_the_default_export_width(tmp_path):
-    pytest.importorskip("kaleido")
     table = pd.DataFrame({
         "step": [0, 1, 2],
         "name": ["visit_landing_page", "signup_started", "first_purchase"],

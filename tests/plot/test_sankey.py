@@ -75,7 +75,6 @@ def test_transition_heatmap_shares():
 
 
 def test_sankey_png_renders(tmp_path):
-    pytest.importorskip("kaleido")
     fig = sankey(_flows())
     out = tmp_path / "s.png"
     export(fig, out, width=800, height=500)
