@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cjlib._proportions import wilson_interval
 from cjlib.action._result import ActionResult, plain
 from cjlib.action._scores import check_surveys, score_summary, to_emotion
 from cjlib.errors import DataError
@@ -343,12 +344,8 @@ def _ns(per: pd.DataFrame, col: str) -> np.ndarray:
 
 
 def _wilson(k: int, n: int, confidence: float) -> tuple[float, float]:
-    from statsmodels.stats.proportion import proportion_confint
-
-    if n == 0:
-        return np.nan, np.nan
-    lo, hi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
-    return float(lo), float(hi)
+    low, high = wilson_interval(k, n, confidence)
+    return float(low), float(high)
 
 
 def _flow_measures(

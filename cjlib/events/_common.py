@@ -5,12 +5,10 @@ from __future__ import annotations
 import fnmatch
 import math
 from collections.abc import Iterable, Sequence
-from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
-import numpy as np
 import pandas as pd
 
 from cjlib.errors import DataError
@@ -25,7 +23,6 @@ __all__ = [
     "micros_to_timedelta",
     "parse_duration",
     "sequence",
-    "wilson",
 ]
 
 LEVELS = ("event", "touchpoint", "stage")
@@ -62,24 +59,6 @@ def micros_to_timedelta(values: Any) -> Any:
     if values is None or (isinstance(values, float) and math.isnan(values)):
         return pd.NaT
     return pd.Timedelta(round(float(values)), unit="us")
-
-
-def wilson(successes: Any, trials: Any, confidence: float = 0.95) -> tuple[Any, Any]:
-    """Wilson score interval for a binomial proportion (Wilson 1927, JASA 22:209-212).
-
-    Returns (low, high) arrays; NaN where ``trials`` is 0.
-    """
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-        low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
-        high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
-    return low, high
 
 
 def check_confidence(confidence: float) -> float:

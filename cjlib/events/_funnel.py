@@ -14,6 +14,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
+from cjlib._proportions import wilson_interval
 from cjlib.errors import DataError
 from cjlib.events._common import (
     ORDER,
@@ -23,7 +24,6 @@ from cjlib.events._common import (
     micros_to_timedelta,
     parse_duration,
     sequence,
-    wilson,
 )
 from cjlib.events._results import FunnelResult
 
@@ -82,8 +82,8 @@ def funnel(
     row = log._execute(reached.aggregate(**agg)).iloc[0]
     counts = np.array([int(row[f"c{k}"] or 0) for k in range(len(names))])
     previous = np.concatenate([[counts[0]], counts[:-1]])
-    lo_s, hi_s = wilson(counts, np.full(len(counts), counts[0]), confidence)
-    lo_p, hi_p = wilson(counts, previous, confidence)
+    lo_s, hi_s = wilson_interval(counts, np.full(len(counts), counts[0]), confidence)
+    lo_p, hi_p = wilson_interval(counts, previous, confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         from_start = np.where(counts[0] > 0, counts / max(counts[0], 1), np.nan)
         from_prev = np.where(previous > 0, counts / np.maximum(previous, 1), np.nan)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cjlib._proportions import wilson_interval
 from cjlib.errors import Problem, SchemaError
-from cjlib.events._common import check_confidence, parse_duration, wilson
+from cjlib.events._common import check_confidence, parse_duration
 from cjlib.events._journeys import journey_table, journeys_frame
 from cjlib.events._results import JourneyKPIResult
 from cjlib.events._validate import suggest
@@ -117,7 +118,7 @@ def journey_kpis(
     for segment, g in journeys_all.groupby("segment", sort=False):
         started = len(g)
         completed = int((g["outcome"] == "success").sum())
-        lo, hi = wilson([completed], [started], confidence)
+        lo, hi = wilson_interval([completed], [started], confidence)
         done = g.loc[g["outcome"] == "success", "duration"]
         failed = g.loc[g["outcome"].isin(["failure", "abandoned"]), "last_event"]
         row: dict[str, Any] = {

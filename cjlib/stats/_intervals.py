@@ -14,6 +14,8 @@ import math
 import numpy as np
 from scipy import stats
 
+from cjlib._proportions import wilson_interval
+
 __all__ = [
     "bca_interval",
     "bca_mean_diff_ci",
@@ -30,15 +32,9 @@ def _z(alpha: float) -> float:
 
 
 def wilson_ci(events: float, n: float, alpha: float) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion."""
-    if n <= 0:
-        return (math.nan, math.nan)
-    z = _z(alpha)
-    p = events / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    """Wilson score interval for a binomial proportion (NaN when ``n`` is 0)."""
+    low, high = wilson_interval(events, max(n, 0), 1 - alpha)
+    return (float(low), float(high))
 
 
 def newcombe_diff_ci(
