@@ -15,20 +15,40 @@ Run::
     .venv/bin/python benchmarks/events_bench.py --with-50m      # adds the 50M regression run
     .venv/bin/python benchmarks/events_bench.py --skip-external # no retentioneering / pm4py
 
+Two hand-written DuckDB SQL baselines: ``duckdb_sql`` is the query most people write (one
+statement; its exact median over the window output runs out of disk at 50M events on DuckDB
+2.0), ``duckdb_sql_mat`` (transitions only) first materialises the windowed rows into a
+temporary table, the known workaround. Ratios are against ``duckdb_sql``, or against
+``duckdb_sql_mat`` where the first failed.
+
+Memory and disk: ``--memory-limit 3GB`` caps DuckDB's memory (cjlib through
+``configure_duckdb``, the SQL baselines through ``SET memory_limit``); by default both use
+cjlib's default (60 % of RAM). Every DuckDB run gets a fresh temporary directory that a
+background thread polls every 20 ms; the largest disk use seen is printed as "spill (MB)"
+(0 = no spill). Example — the scale targets::
+
+    .venv/bin/python benchmarks/events_bench.py --sizes 50M --repeats 1 --skip-external \
+        --tasks transitions --impls cjlib,duckdb_sql,duckdb_sql_mat
+    .venv/bin/python benchmarks/events_bench.py --sizes 100M --repeats 1 --skip-external \
+        --impls cjlib --memory-limit 3GB
+
 Library import time is excluded (it is paid once per session); reading the Parquet file is
-included. Printed: one table per size with median wall time (s), peak RSS (MB) and the ratio to the
-hand-written DuckDB SQL, plus whether the counts agree with it.
+included. Printed: one table per size with median wall time (s), peak RSS (MB), spill (MB) and
+the ratio to the hand-written DuckDB SQL, plus whether the counts agree with it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,7 +56,8 @@ HERE = Path(__file__).resolve()
 EVENTS_PER_CUSTOMER = 45  # simulate_to_parquet's documented average
 SIZES = {"1M": 1_000_000, "10M": 10_000_000, "50M": 50_000_000, "100M": 100_000_000}
 TASKS = ("transitions", "step_flows", "funnel")
-CORE = ("cjlib", "duckdb_sql", "pandas")
+CORE = ("cjlib", "duckdb_sql", "duckdb_sql_mat", "pandas")
+ONLY = {"duckdb_sql_mat": ("transitions",)}  # implementations written for some tasks only
 EXTERNAL = {
     "retentioneering": ["retentioneering>=5,<6", "pyarrow"],
     "pm4py": ["pm4py", "pyarrow"],
@@ -55,9 +76,50 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def work_cjlib(task: str, path: str, steps: list[str]) -> object:
-    from cjlib.events import EventLog
+class SpillWatch:
+    """Poll a directory every 20 ms in a thread and keep the largest disk use seen (bytes)."""
 
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _usage(self) -> int:
+        total = 0
+        for root, _, files in os.walk(self.folder):
+            for name in files:
+                with contextlib.suppress(OSError):  # a spill file removed while we looked
+                    total += os.stat(os.path.join(root, name)).st_blocks * 512
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._usage())
+            self._stop.wait(0.02)
+
+    def __enter__(self) -> SpillWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._usage())
+
+
+def _spill_dir() -> str:
+    """A fresh, empty temporary directory for this run's DuckDB spill files."""
+    return tempfile.mkdtemp(prefix="cjlib-bench-spill-")
+
+
+MEMORY_LIMIT = os.environ.get("CJLIB_BENCH_MEMORY_LIMIT") or None
+
+
+def work_cjlib(task: str, path: str, steps: list[str]) -> object:
+    from cjlib.events import EventLog, configure_duckdb
+
+    configure_duckdb(temp_directory=SPILL_DIR, memory_limit=MEMORY_LIMIT)
     log = EventLog.read_parquet(path, validate=False)
     if task == "transitions":
         t = log.transitions().table
@@ -73,12 +135,39 @@ def _sql_connect():
     import duckdb
 
     con = duckdb.connect()
-    tmp = os.path.join(tempfile.gettempdir(), "cjlib-bench-duckdb")
-    os.makedirs(tmp, exist_ok=True)
-    con.execute(f"SET temp_directory='{tmp}'")
+    # the same settings cjlib applies (see cjlib.events.DuckDBSettings)
+    con.execute(f"SET temp_directory='{SPILL_DIR}'")
     con.execute("SET max_temp_directory_size='20GB'")
+    con.execute(f"SET memory_limit='{MEMORY_LIMIT or _default_memory_limit()}'")
     con.execute("SET preserve_insertion_order=false")
     return con
+
+
+def _default_memory_limit() -> str:
+    from cjlib.events import DuckDBSettings
+
+    return DuckDBSettings().memory_limit
+
+
+_WINDOWED = """
+    SELECT event,
+           lead(event) OVER w AS nxt,
+           epoch_us(lead(timestamp) OVER w) - epoch_us(timestamp) AS gap
+    FROM {src}
+    WINDOW w AS (PARTITION BY customer_id ORDER BY timestamp, o)"""
+
+
+def work_duckdb_sql_mat(task: str, path: str, steps: list[str]) -> object:
+    """Transitions with the windowed rows materialised first (DuckDB 2.0's spill workaround)."""
+    con = _sql_connect()
+    src = f"(SELECT customer_id, timestamp, event, file_row_number AS o " \
+          f"FROM read_parquet('{path}', file_row_number=true))"
+    con.execute(f"CREATE TEMP TABLE w AS {_WINDOWED.format(src=src)}")
+    rows = con.execute(
+        "SELECT event, nxt, count(*) AS n, median(gap::DOUBLE) AS median_gap "
+        "FROM w WHERE nxt IS NOT NULL GROUP BY ALL"
+    ).fetchall()
+    return [int(sum(r[2] for r in rows)), len(rows)]
 
 
 def work_duckdb_sql(task: str, path: str, steps: list[str]) -> object:
@@ -90,12 +179,7 @@ def work_duckdb_sql(task: str, path: str, steps: list[str]) -> object:
     if task == "transitions":
         rows = con.execute(
             f"""
-            WITH w AS (
-              SELECT event,
-                     lead(event) OVER (PARTITION BY customer_id ORDER BY timestamp, o) AS nxt,
-                     epoch_us(lead(timestamp) OVER (PARTITION BY customer_id
-                              ORDER BY timestamp, o)) - epoch_us(timestamp) AS gap
-              FROM {src})
+            WITH w AS ({_WINDOWED.format(src=src)})
             SELECT event, nxt, count(*) AS n, median(gap::DOUBLE) AS median_gap
             FROM w WHERE nxt IS NOT NULL GROUP BY ALL"""
         ).fetchall()
@@ -201,8 +285,9 @@ def work_pm4py(task: str, path: str, steps: list[str]) -> object:
 
 
 PRELOAD = {
-    "cjlib": ("pandas", "pyarrow", "ibis", "duckdb", "cjlib.events._log"),
-    "duckdb_sql": ("duckdb",),
+    "cjlib": ("pandas", "pyarrow", "ibis", "ibis.backends.duckdb", "duckdb", "cjlib.events._log"),
+    "duckdb_sql": ("duckdb", "cjlib.events._engine"),
+    "duckdb_sql_mat": ("duckdb", "cjlib.events._engine"),
     "pandas": ("pandas", "pyarrow"),
     "retentioneering": ("pandas", "pyarrow", "retentioneering"),
     "pm4py": ("pandas", "pyarrow", "pm4py"),
@@ -215,10 +300,20 @@ def worker_main(impl: str, task: str, path: str, steps: list[str]) -> None:
     # library import time is excluded: it is paid once per session, not per computation
     for module in PRELOAD[impl]:
         importlib.import_module(module)
-    start = time.perf_counter()
-    check = globals()[f"work_{impl}"](task, path, steps)
-    seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "rss_mb": _peak_rss_mb(), "check": check}))
+    with SpillWatch(SPILL_DIR) as watch:
+        start = time.perf_counter()
+        check = globals()[f"work_{impl}"](task, path, steps)
+        seconds = time.perf_counter() - start
+    spill_mb = watch.peak / 2**20 if impl in SPILLERS else None
+    print(
+        json.dumps(
+            {"seconds": seconds, "rss_mb": _peak_rss_mb(), "spill_mb": spill_mb, "check": check}
+        )
+    )
+
+
+SPILLERS = ("cjlib", "duckdb_sql", "duckdb_sql_mat")  # the implementations that run DuckDB
+SPILL_DIR = ""  # set per worker process
 
 
 # --------------------------------------------------------------------------- driver
@@ -278,11 +373,25 @@ def ensure_venv(name: str, root: Path) -> Path | None:
     return python
 
 
-def run_once(python: Path | str, impl: str, task: str, path: Path, steps: list[str]) -> dict:
+def run_once(
+    python: Path | str,
+    impl: str,
+    task: str,
+    path: Path,
+    steps: list[str],
+    memory_limit: str | None = None,
+) -> dict:
     cmd = [str(python), str(HERE), "--worker", impl, task, str(path), ",".join(steps)]
     env = {**os.environ, "RETENTIONEERING_NO_TRACK": "1"}  # no usage telemetry
+    if memory_limit:
+        env["CJLIB_BENCH_MEMORY_LIMIT"] = memory_limit
+    spill = _spill_dir()
+    env["CJLIB_BENCH_SPILL_DIR"] = spill
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env=env)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["?"]
@@ -299,6 +408,7 @@ def bench(
     externals: dict[str, Path],
     tasks: tuple[str, ...] = TASKS,
     core: tuple[str, ...] = CORE,
+    memory_limit: str | None = None,
 ) -> list[dict]:
     path = make_data(size, root)
     import duckdb
@@ -308,11 +418,15 @@ def bench(
     print(f"\n== {size}: {n:,} events; funnel steps {steps}", flush=True)
     rows = []
     for task in tasks:
-        impls: list[tuple[str, Path | str]] = [(i, sys.executable) for i in core]
+        impls: list[tuple[str, Path | str]] = [
+            (i, sys.executable) for i in core if task in ONLY.get(i, TASKS)
+        ]
         if task == "transitions":
             impls += list(externals.items())
         for impl, python in impls:
-            runs = [run_once(python, impl, task, path, steps) for _ in range(repeats)]
+            runs = [
+                run_once(python, impl, task, path, steps, memory_limit) for _ in range(repeats)
+            ]
             ok = [r for r in runs if "error" not in r]
             if not ok:
                 rows.append({"size": size, "task": task, "impl": impl, "error": runs[0]["error"]})
@@ -324,40 +438,60 @@ def bench(
                 "impl": impl,
                 "seconds": statistics.median(r["seconds"] for r in ok),
                 "rss_mb": statistics.median(r["rss_mb"] for r in ok),
+                # the largest spill of any run: "no spill" must hold for every run
+                "spill_mb": None if ok[0]["spill_mb"] is None
+                else max(r["spill_mb"] for r in ok),
                 "check": ok[0]["check"],
             }
             rows.append(row)
             print(
                 f"  {task:12s} {impl:16s} {row['seconds']:8.2f} s {row['rss_mb']:8.0f} MB"
-                f"  {row['check']}",
+                f"  spill {_spill_text(row['spill_mb'])}  {row['check']}",
                 flush=True,
             )
     return rows
 
 
-def report(rows: list[dict]) -> None:
-    print("\n| size | task | implementation | time (s) | peak RSS (MB) | time / SQL | "
-          "RSS / SQL | same counts |")
-    print("|---|---|---|---:|---:|---:|---:|---|")
+def _spill_text(mb: float | None) -> str:
+    if mb is None:
+        return "–"
+    return "0" if mb == 0 else f"{mb:.0f}"
+
+
+def _reference(rows: list[dict], row: dict) -> dict | None:
+    """The SQL baseline to compare ``row`` with: plain SQL, else the materialised one."""
+    for impl in ("duckdb_sql", "duckdb_sql_mat"):
+        for r in rows:
+            if (r["size"], r["task"], r["impl"]) == (row["size"], row["task"], impl) and (
+                "error" not in r
+            ):
+                return r
+    return None
+
+
+def report(rows: list[dict], memory_limit: str | None = None) -> None:
+    limit = memory_limit or f"{_default_memory_limit()} (cjlib's default)"
+    print(f"\nDuckDB memory_limit: {limit}")
+    print("\n| size | task | implementation | time (s) | peak RSS (MB) | spill (MB) | "
+          "time / SQL | RSS / SQL | same counts |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---|")
     for row in rows:
         if "error" in row:
             print(f"| {row['size']} | {row['task']} | {row['impl']} | failed: {row['error']} "
-                  "| | | | |")
+                  "| | | | | |")
             continue
-        ref = next(
-            (r for r in rows if r["size"] == row["size"] and r["task"] == row["task"]
-             and r["impl"] == "duckdb_sql" and "error" not in r),
-            None,
-        )
+        ref = _reference(rows, row)
         if ref is None:
             ratio_t = ratio_m = same = "–"
         else:
-            ratio_t = f"{row['seconds'] / ref['seconds']:.2f}"
+            mark = "" if ref["impl"] == "duckdb_sql" else " (vs _mat)"
+            ratio_t = f"{row['seconds'] / ref['seconds']:.2f}{mark}"
             ratio_m = f"{row['rss_mb'] / ref['rss_mb']:.2f}"
             same = "yes" if row["check"] == ref["check"] else f"NO {row['check']}"
         print(
             f"| {row['size']} | {row['task']} | {row['impl']} | {row['seconds']:.2f} | "
-            f"{row['rss_mb']:.0f} | {ratio_t} | {ratio_m} | {same} |"
+            f"{row['rss_mb']:.0f} | {_spill_text(row.get('spill_mb'))} | {ratio_t} | "
+            f"{ratio_m} | {same} |"
         )
 
 
@@ -370,9 +504,17 @@ def main() -> None:
     parser.add_argument("--tasks", default=",".join(TASKS), help="comma list of tasks")
     parser.add_argument("--impls", default=",".join(CORE), help="comma list of core impls")
     parser.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "cjlib-bench"))
+    parser.add_argument(
+        "--memory-limit",
+        default=None,
+        help="DuckDB memory_limit for cjlib and the SQL baselines (e.g. 3GB); "
+        "default: cjlib's default",
+    )
     parser.add_argument("--worker", nargs=4, metavar=("IMPL", "TASK", "PATH", "STEPS"))
     args = parser.parse_args()
     if args.worker:
+        global SPILL_DIR
+        SPILL_DIR = os.environ["CJLIB_BENCH_SPILL_DIR"]
         impl, task, path, steps = args.worker
         worker_main(impl, task, path, steps.split(","))
         return
@@ -396,8 +538,9 @@ def main() -> None:
             externals,
             tasks=tuple(t for t in args.tasks.split(",") if t),
             core=tuple(i for i in args.impls.split(",") if i),
+            memory_limit=args.memory_limit,
         )
-    report(rows)
+    report(rows, args.memory_limit)
 
 
 if __name__ == "__main__":

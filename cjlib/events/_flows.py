@@ -8,7 +8,7 @@ import ibis
 import pandas as pd
 
 from cjlib.errors import DataError
-from cjlib.events._common import customer_window, sequence
+from cjlib.events._common import customer_window, encode, known_items, sequence
 from cjlib.events._results import StepFlowsResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,6 +18,7 @@ __all__ = ["DROP_OFF", "OTHER", "step_flows"]
 
 DROP_OFF = "(drop-off)"
 OTHER = "other"
+_END = -1  # target code of a journey's last step
 
 
 def step_flows(
@@ -35,11 +36,16 @@ def step_flows(
         raise DataError(f"top_k must be a positive integer; got {top_k!r}")
     if anchor is not None and not isinstance(anchor, str):
         raise DataError(f"anchor must be an event (or item) name; got {anchor!r}")
-    s = sequence(log, level)
+    names = known_items(log, level)
+    if anchor is not None and anchor not in names:
+        hint = f"; known {level}s include {sorted(names)[:10]}" if names else ""
+        raise DataError(f"anchor {anchor!r} never occurs in the log{hint}")
+    s = encode(sequence(log, level), "item", names)
     w = customer_window()
-    s = s.mutate(step=ibis.row_number().over(w), target=s.item.lead().over(w))
+    s = s.mutate(step=ibis.row_number().over(w), target=s._code.lead(default=_END).over(w))
     if anchor is not None:
-        first = s.step.min(where=s.item == anchor).over(group_by="customer_id")
+        code = names.index(anchor)
+        first = s.step.min(where=s._code == code).over(group_by="customer_id")
         s = s.mutate(anchor_step=first)
         s = s.filter(s.anchor_step.notnull())
         s = s.mutate(step=s.step - s.anchor_step)
@@ -48,15 +54,19 @@ def step_flows(
         low, high = 0, max_steps - 1
     # a flow leaves every shown step but the last one
     s = s.filter((s.step >= low) & (s.step < high))
-    agg = s.group_by(["step", "item", "target"]).agg(n=s.count())
-    raw = log._execute(agg).rename(columns={"item": "source"})
+    agg = s.group_by(["step", "_code", "target"]).agg(n=s.count())
+    raw = log._execute(agg)
     if anchor is not None and raw.empty:
-        known = log.event_names if level == "event" else None
-        hint = f"; known events include {known[:10]}" if known else ""
-        raise DataError(f"anchor {anchor!r} never occurs in the log{hint}")
-    raw["step"] = raw["step"].astype("int64")
-    raw["n"] = raw["n"].astype("int64")
-    raw["target"] = raw["target"].where(raw["target"].notna(), DROP_OFF)
+        raise DataError(f"anchor {anchor!r} never occurs in the log")
+    lookup = {**dict(enumerate(names)), _END: DROP_OFF}
+    raw = pd.DataFrame(
+        {
+            "step": raw["step"].astype("int64"),
+            "source": raw["_code"].map(lookup),
+            "target": raw["target"].map(lookup),
+            "n": raw["n"].astype("int64"),
+        }
+    )
     table = _fold_rare(raw, top_k)
     # every customer (with the anchor) leaves step 0 exactly once, drop-off included
     customers = int(raw.loc[raw["step"] == 0, "n"].sum())

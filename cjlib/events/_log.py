@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -58,8 +59,6 @@ __all__ = ["EventLog"]
 CANONICAL = ("customer_id", "timestamp", "event", "channel", "session_id", "value")
 _DEFAULT = object()  # "use the contract column if present"
 _OPTIONAL = {"channel_col": "channel", "session_col": "session_id", "value_col": "value"}
-# logs larger than this are materialised before exact medians over window output (ADR 0004)
-MATERIALIZE_ABOVE = 20_000_000
 RAW_TIME = "__cjlib_raw_time"
 
 
@@ -91,6 +90,7 @@ class EventLog:
         "_backend",
         "_binding",
         "_counts",
+        "_event_table",
         "_journey_map",
         "_table",
         "n_duplicates",
@@ -118,6 +118,7 @@ class EventLog:
         object.__setattr__(self, "_backend", backend)
         object.__setattr__(self, "n_duplicates", n_duplicates)
         object.__setattr__(self, "_counts", counts)
+        object.__setattr__(self, "_event_table", None)
         object.__setattr__(self, "_journey_map", journey_map)
         object.__setattr__(self, "_binding", binding)
         return self
@@ -628,8 +629,13 @@ class EventLog:
         return counts
 
     def _event_counts(self) -> pd.DataFrame:
-        t = self._table
-        return self._execute(t.group_by("event").agg(n=t.count()))
+        # computed once per log: logs are immutable, and several computations need the names
+        if self._event_table is None:
+            t = self._table
+            object.__setattr__(
+                self, "_event_table", self._execute(t.group_by("event").agg(n=t.count()))
+            )
+        return self._event_table.copy()
 
     def _execute(self, expr: ir.Expr) -> Any:
         return _engine.execute(expr, self._backend)
@@ -644,10 +650,8 @@ class EventLog:
             object.__setattr__(self, "_counts", counts)
         return counts["n"]
 
-    def _maybe_materialize(self, expr: ir.Table) -> ir.Table:
-        if self._count() > MATERIALIZE_ABOVE:
-            return _engine.materialize(expr, self._backend)
-        return expr
+    def _materialized(self, expr: ir.Table) -> AbstractContextManager[ir.Table]:
+        return _engine.materialized(expr, self._backend)
 
     def _require_bound(self, what: str) -> None:
         if self._journey_map is None:

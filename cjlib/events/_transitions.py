@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cjlib.events._common import ORDER, customer_window, micros_to_timedelta
+from cjlib.events._common import ORDER, customer_window, encode, micros_to_timedelta
 from cjlib.events._results import TransitionsResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -12,32 +12,40 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["transitions"]
 
+_LAST = -1  # next-event code of a customer's last event (it has no successor)
+
 
 def transitions(log: EventLog, *, per_channel: bool = False) -> TransitionsResult:
     """Count consecutive event pairs per customer; see :meth:`EventLog.transitions`."""
     t = log._table
+    names = log.event_names
+    coded = encode(t.select("customer_id", "timestamp", ORDER, "channel", "event"), "event", names)
     w = customer_window()
-    micros = log._micros(t.timestamp)
-    pairs = t.select(
-        "event",
-        "channel",
-        ORDER,
-        next_event=t.event.lead().over(w),
+    micros = log._micros(coded.timestamp)
+    payload = {"channel": coded.channel} if per_channel else {}
+    pairs = coded.select(
+        code=coded._code,
+        next_code=coded._code.lead(default=_LAST).over(w),
         gap=(micros.lead().over(w) - micros),
+        **payload,
     )
     # each customer's last event has no successor: those rows (kept until after the
     # aggregate) count the customers in the same pass
-    pairs = log._maybe_materialize(pairs)
-    keys = ["channel", "event", "next_event"] if per_channel else ["event", "next_event"]
-    agg = pairs.group_by(keys).agg(
-        n=pairs.count(),
-        median_gap=pairs.gap.cast("float64").median(),
-    )
-    table = log._execute(agg)
-    last = table["next_event"].isna()
+    keys = ["channel", "code", "next_code"] if per_channel else ["code", "next_code"]
+    with log._materialized(pairs) as stored:
+        agg = stored.group_by(keys).agg(
+            n=stored.count(),
+            median_gap=stored.gap.cast("float64").median(),
+        )
+        table = log._execute(agg)
+    last = table["next_code"] == _LAST
     n_customers = int(table.loc[last, "n"].sum())
     n_events = int(table["n"].sum())
     table = table.loc[~last].reset_index(drop=True)
+    lookup = dict(enumerate(names))
+    table["event"] = table["code"].map(lookup)
+    table["next_event"] = table["next_code"].map(lookup)
+    keys = ["channel", "event", "next_event"] if per_channel else ["event", "next_event"]
     source = ["channel", "event"] if per_channel else ["event"]
     table["n"] = table["n"].astype("int64")
     totals = table.groupby(source, dropna=False)["n"].transform("sum")
@@ -53,5 +61,3 @@ def transitions(log: EventLog, *, per_channel: bool = False) -> TransitionsResul
         n_events=n_events,
         by_channel=per_channel,
     )
-
-
