@@ -71,6 +71,19 @@ MAX_STEPS = 6
 
 
 def _peak_rss_mb() -> float:
+    """Peak resident memory of this process (MB).
+
+    Linux's VmHWM belongs to this process's own address space. ``ru_maxrss`` is not used
+    where VmHWM exists: a child process inherits its parent's peak across fork + exec, so
+    every worker would report at least the driver's memory.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:  # not Linux
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -339,13 +352,14 @@ def funnel_steps(path: Path) -> list[str]:
     """Four frequent events in their typical order (from first occurrence times)."""
     import duckdb
 
-    rows = duckdb.sql(
-        f"""SELECT event, count(DISTINCT customer_id) AS c,
-                   median(epoch(timestamp) - epoch(first_ts)) AS at
-            FROM (SELECT *, min(timestamp) OVER (PARTITION BY customer_id) AS first_ts
-                  FROM read_parquet('{path}'))
-            GROUP BY event ORDER BY c DESC LIMIT 10"""
-    ).fetchall()
+    with duckdb.connect() as con:
+        rows = con.execute(
+            f"""SELECT event, count(DISTINCT customer_id) AS c,
+                       median(epoch(timestamp) - epoch(first_ts)) AS at
+                FROM (SELECT *, min(timestamp) OVER (PARTITION BY customer_id) AS first_ts
+                      FROM read_parquet('{path}'))
+                GROUP BY event ORDER BY c DESC LIMIT 10"""
+        ).fetchall()
     top = sorted(rows[:8], key=lambda r: r[2])
     picked = [top[0], top[2], top[4], top[6]] if len(top) >= 7 else top[:4]
     return [r[0] for r in picked]
@@ -413,7 +427,8 @@ def bench(
     path = make_data(size, root)
     import duckdb
 
-    n = duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+    with duckdb.connect() as con:
+        n = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
     steps = funnel_steps(path)
     print(f"\n== {size}: {n:,} events; funnel steps {steps}", flush=True)
     rows = []

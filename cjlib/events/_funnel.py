@@ -1,17 +1,19 @@
-"""Conversion funnels computed with one scan of the log (``EventLog.funnel``).
+"""Conversion funnels computed in one query (``EventLog.funnel``).
 
-One query, one scan of the log for the events of any step. An ordered funnel then finds, step
-by step, each customer's first step-k event after the one that reached step k-1 (a join of
-that step's events with the customers still in the funnel); an unordered funnel needs only
-each step's first occurrence. DuckDB computes the shared parts once (common table
-expressions). A naive funnel scans the whole log once per step; collecting every customer's
-step events into arrays (the first formulation) took about 1.3x this on 10M events. The
-same expressions run on DuckDB and Spark.
+An ordered funnel finds, step by step, each customer's first step-k event after the one that
+reached step k-1: a join of that step's events with the customers still in the funnel, and a
+lexicographic ``min`` of (time, input order). An unordered funnel needs only each step's
+first occurrence. The engine computes each step's customers once (common table expressions).
+At event level each step's events are read with the step's filter pushed into the scan: with
+Parquet's column pruning that costs about 10 % more time than holding every step event in a
+shared table, and half the memory (50M events). Collecting each customer's step events into
+arrays (the first formulation) took 1.3x the time. The same expressions run on DuckDB and
+Spark.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -70,15 +72,26 @@ def funnel(
     if known is not None:
         _check_steps(names, expanded, known, level)
     every = sorted(set().union(*map(set, expanded)))
-    s = s.filter(s.item.isin(every))
-    steps_only = s.select("customer_id", "item", us=log._micros(s.timestamp), o=s[ORDER])
     limit = None if window is None else int(window / pd.Timedelta(microseconds=1))
-    # one query: DuckDB computes the shared parts (the step events, each step's customers)
-    # once as common table expressions, so the log is scanned once
+
+    def step_events(found: list[str]) -> Any:
+        if level == "event":
+            # read from the log with the step's filter, so the engine pushes it into the scan
+            # (a shared table of every step event would be held in memory: 2x the memory)
+            t = log._table
+            rows = t.filter(t.event.isin(found)).select(
+                "customer_id", "timestamp", ORDER, item=t.event
+            )
+        else:
+            rows = s.filter(s.item.isin(found))
+        return rows.select(
+            "customer_id", "item", us=log._micros(rows.timestamp), o=rows[ORDER]
+        )
+
     if ordered:
-        stages = _ordered_stages(steps_only, expanded, limit)
+        stages = _ordered_stages(step_events, expanded, limit)
     else:
-        stages = _unordered_stages(steps_only, expanded, limit)
+        stages = _unordered_stages(step_events, expanded, every, limit)
     parts = [
         stage.aggregate(
             k=ibis.literal(k, "int32"),
@@ -134,7 +147,9 @@ def _first(table: Any) -> Any:
     return ibis.struct({"t": table.us, "o": table.o}).min()
 
 
-def _ordered_stages(events: Any, expanded: list[list[str]], limit: int | None) -> list[Any]:
+def _ordered_stages(
+    step_events: Callable[[list[str]], Any], expanded: list[list[str]], limit: int | None
+) -> list[Any]:
     """Per step k, one row per customer who reached it: the time (µs) and input order of the
     event that reached it (``prev_t``, ``prev_o``), the time of step 0 and ``gap`` (µs since
     step k-1).
@@ -142,7 +157,7 @@ def _ordered_stages(events: Any, expanded: list[list[str]], limit: int | None) -
     Step k is the customer's first step-k event strictly after (time, input order) the event
     that reached step k-1; with a window, no later than ``limit`` µs after step 0.
     """
-    c0 = events.filter(events.item.isin(expanded[0]))
+    c0 = step_events(expanded[0])
     first = c0.group_by("customer_id").agg(p=_first(c0))
     stage = first.select(
         "customer_id",
@@ -153,7 +168,7 @@ def _ordered_stages(events: Any, expanded: list[list[str]], limit: int | None) -
     )
     stages = [stage]
     for found in expanded[1:]:
-        cand = events.filter(events.item.isin(found))
+        cand = step_events(found)
         joined = cand.join(stage.drop("gap"), "customer_id")
         later = (joined.us > joined.prev_t) | (
             (joined.us == joined.prev_t) & (joined.o > joined.prev_o)
@@ -169,9 +184,15 @@ def _ordered_stages(events: Any, expanded: list[list[str]], limit: int | None) -
     return stages
 
 
-def _unordered_stages(events: Any, expanded: list[list[str]], limit: int | None) -> list[Any]:
+def _unordered_stages(
+    step_events: Callable[[list[str]], Any],
+    expanded: list[list[str]],
+    every: list[str],
+    limit: int | None,
+) -> list[Any]:
     """Per step k, the customers who did steps 0..k in any order (within ``limit`` µs of
     span), each step at its first occurrence; ``gap`` = time of step k minus step k-1."""
+    events = step_events(every)
     firsts = events.group_by("customer_id").agg(
         **{f"f{k}": events.us.min(where=events.item.isin(found))
            for k, found in enumerate(expanded)}

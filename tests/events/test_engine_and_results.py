@@ -97,3 +97,69 @@ def test_every_result_has_table_summary_plot_dict_and_html():
         fig = r.plot()
         assert fig.__class__.__name__ == "Figure" and len(fig.data) >= 1
         assert type(r).__name__ in repr(r)
+
+
+def test_materialized_table_is_dropped_on_exit_even_after_an_error():
+    import ibis
+
+    backend = _engine.duckdb_backend()
+
+    def temp_tables() -> set[str]:
+        rows = backend.con.execute(
+            "SELECT table_name FROM duckdb_tables() "
+            "WHERE temporary AND table_name LIKE 'cjlib_tmp%'"
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    before = temp_tables()
+    with _engine.materialized(ibis.memtable({"x": [1, 2, 3]}), backend) as stored:
+        assert int(_engine.execute(stored.x.sum(), backend)) == 6
+        assert len(temp_tables() - before) == 1
+    assert temp_tables() == before
+    with (
+        pytest.raises(RuntimeError, match="boom"),
+        _engine.materialized(ibis.memtable({"x": [1]}), backend),
+    ):
+        raise RuntimeError("boom")
+    assert temp_tables() == before
+
+
+def test_encode_maps_text_to_positions_and_unknown_to_null(engine):
+    import ibis
+
+    from cjlib.events._common import encode
+
+    df = pd.DataFrame({"customer_id": ["a", "a", "b"], "event": ["y", "x", "zzz"]})
+    log = EventLog.from_pandas(
+        df.assign(timestamp=pd.Timestamp("2024-01-01")), engine=engine
+    )
+    coded = encode(log._table.select("customer_id", "event"), "event", ["x", "y"])
+    assert coded.columns == ("customer_id", "_code")
+    got = log._execute(coded.order_by(["customer_id", ibis._._code]))
+    assert got["customer_id"].tolist() == ["a", "a", "b"]
+    assert got["_code"].tolist()[:2] == [0, 1]
+    assert pd.isna(got["_code"].iloc[2])  # not in the names: NULL, row kept
+
+
+def test_event_names_are_computed_once_per_log_and_not_shared_with_derived_logs(monkeypatch):
+    df = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b"],
+            "timestamp": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"]),
+            "event": ["visit", "buy", "visit"],
+        }
+    )
+    log = EventLog.from_pandas(df)
+    calls = []
+    original = EventLog._execute
+
+    def counting(self, expr):
+        calls.append(expr)
+        return original(self, expr)
+
+    monkeypatch.setattr(EventLog, "_execute", counting)
+    assert log.event_names == ["buy", "visit"]
+    assert log.event_names == ["buy", "visit"]
+    assert len(calls) == 1
+    assert log.filter(events=["visit"]).event_names == ["visit"]
+    assert len(calls) == 2
