@@ -24,6 +24,7 @@ __all__ = [
     "encode",
     "known_items",
     "micros_to_timedelta",
+    "micros_to_timestamp",
     "parse_duration",
     "sequence",
 ]
@@ -54,14 +55,51 @@ def parse_duration(value: Any, param: str, *, allow_none: bool = True) -> pd.Tim
     return td
 
 
+def _whole_micros(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Microseconds (any numeric, NaN/None allowed) → (int64 rounded to 1 µs, missing mask)."""
+    arr = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    missing = np.isnan(arr)
+    return np.round(np.where(missing, 0.0, arr)).astype("int64"), missing
+
+
 def micros_to_timedelta(values: Any) -> Any:
-    """Microseconds (float or int, NaN allowed) → pandas timedeltas, rounded to 1 µs."""
+    """Microseconds (float or int, NaN allowed) → pandas timedeltas, rounded to 1 µs.
+
+    Converted through int64, never with ``pd.to_timedelta(floats, unit=...)``: pandas 2.x
+    rounds uninitialised memory in the NaN slots there and can raise ``FloatingPointError``
+    at random (pandas issue 58419, fixed in pandas 3).
+
+    Examples
+    --------
+    >>> micros_to_timedelta(pd.Series([1_500_000.4, None])).tolist()
+    [Timedelta('0 days 00:00:01.500000'), NaT]
+    """
     if isinstance(values, pd.Series):
-        arr = pd.to_numeric(values, errors="coerce").astype("float64")
-        return pd.to_timedelta(arr.round(), unit="us").astype("timedelta64[ns]")
+        whole, missing = _whole_micros(values)
+        out = whole.astype("timedelta64[us]").astype("timedelta64[ns]")
+        out[missing] = np.timedelta64("NaT")
+        return pd.Series(out, index=values.index, name=values.name)
     if values is None or (isinstance(values, float) and math.isnan(values)):
         return pd.NaT
     return pd.Timedelta(round(float(values)), unit="us")
+
+
+def micros_to_timestamp(values: pd.Series) -> pd.Series:
+    """Microseconds since the Unix epoch (NaN allowed) → naive UTC ``datetime64[ns]``.
+
+    Same int64 route as :func:`micros_to_timedelta`, for the same reason.
+
+    Examples
+    --------
+    >>> micros_to_timestamp(pd.Series([0, None])).tolist()
+    [Timestamp('1970-01-01 00:00:00'), NaT]
+    """
+    whole, missing = _whole_micros(values)
+    out = whole.astype("datetime64[us]").astype("datetime64[ns]")
+    out[missing] = np.datetime64("NaT")
+    return pd.Series(out, index=values.index, name=values.name)
 
 
 def check_confidence(confidence: float) -> float:

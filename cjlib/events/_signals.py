@@ -40,6 +40,7 @@ from cjlib.events._common import (
     customer_window,
     expand,
     micros_to_timedelta,
+    micros_to_timestamp,
     parse_duration,
 )
 from cjlib.events._results import SignalsResult
@@ -287,10 +288,7 @@ def compute_signals(log: EventLog, spec: Any) -> SignalsResult:
         elif sig.kind in ("flag", "repeat_within"):
             df[sig.name] = col.fillna(0).astype(int).astype(bool)
         elif sig.kind in ("first_time", "last_time"):
-            # plain float64 with NaN: a masked Float64 array hands its uninitialised masked
-            # slots to pandas' unit conversion, which can overflow on them
-            micros = pd.to_numeric(col, errors="coerce").astype("float64")
-            df[sig.name] = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
+            df[sig.name] = micros_to_timestamp(col)
         elif sig.kind == "time_between":
             df[sig.name] = micros_to_timedelta(col)
         elif sig.kind == "followed_stage_order":

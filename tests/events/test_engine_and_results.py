@@ -163,3 +163,23 @@ def test_event_names_are_computed_once_per_log_and_not_shared_with_derived_logs(
     assert len(calls) == 1
     assert log.filter(events=["visit"]).event_names == ["visit"]
     assert len(calls) == 2
+
+
+def test_micro_conversions_keep_missing_values_index_and_rounding():
+    import numpy as np
+
+    from cjlib.events._common import micros_to_timedelta, micros_to_timestamp
+
+    # many missing values among large ones: the pattern that made pandas 2.x's float unit
+    # conversion raise FloatingPointError at random (pandas issue 58419); run it strictly
+    values = pd.Series([1.7e15, np.nan, 1_500_000.6, None] * 5_000, index=range(10, 20_010))
+    with np.errstate(all="raise"):
+        stamps = micros_to_timestamp(values)
+        gaps = micros_to_timedelta(values)
+    assert stamps.index.equals(values.index) and gaps.index.equals(values.index)
+    assert stamps.dtype == "datetime64[ns]" and gaps.dtype == "timedelta64[ns]"
+    assert stamps.iloc[0] == pd.Timestamp("2023-11-14 22:13:20")  # 1.7e9 s after the epoch
+    assert gaps.iloc[2] == pd.Timedelta(microseconds=1_500_001)  # rounded to 1 µs
+    assert stamps.isna().sum() == gaps.isna().sum() == 10_000
+    masked = pd.Series([5, None], dtype="Float64")  # a masked array, as engines return
+    assert micros_to_timedelta(masked).tolist() == [pd.Timedelta(microseconds=5), pd.NaT]
