@@ -423,8 +423,10 @@ def run_once(
         shutil.rmtree(spill, ignore_errors=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["?"]
-        return {"error": tail[0][:160]}
+        lines = (proc.stderr or proc.stdout).strip().splitlines() or ["?"]
+        # the exception line (engines print advice after it), else the last line
+        errors = [line for line in lines if "Error" in line or "Exception" in line]
+        return {"error": (errors or lines)[-1][:200]}
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     out["process_seconds"] = wall
     return out
