@@ -63,7 +63,6 @@ def funnel(
     confidence = check_confidence(confidence)
     if not isinstance(ordered, bool):
         raise DataError(f"ordered must be True or False; got {ordered!r}")
-    s = sequence(log, level)
     patterns = any(ch in name for step in names for name in step for ch in "*?[")
     # the log's event names cost a scan: only glob patterns need them up front; plain names
     # are checked against them only when a step ends up with nobody (see _check_steps)
@@ -82,8 +81,9 @@ def funnel(
             rows = t.filter(t.event.isin(found)).select(
                 "customer_id", "timestamp", ORDER, item=t.event
             )
-        else:
-            rows = s.filter(s.item.isin(found))
+        else:  # touchpoints/stages: visits come from the collapsed, map-bound sequence
+            visits = sequence(log, level)
+            rows = visits.filter(visits.item.isin(found))
         return rows.select(
             "customer_id", "item", us=log._micros(rows.timestamp), o=rows[ORDER]
         )
