@@ -277,6 +277,9 @@ def table_from_spark(spark_df: Any) -> tuple[ir.Table, Any]:
     return backend.table(name), backend
 
 
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def _is_glob(path: str) -> bool:
     return any(ch in path for ch in "*?[")
 
@@ -320,7 +323,10 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
     from pyspark.sql import functions as sf
 
     session = backend._session
-    files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
+    if _URI.match(path):  # s3a://, hdfs://, file://...: Spark lists and globs them itself
+        files = [path]
+    else:
+        files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
     if not files:
         raise DataError(f"path: the pattern {path!r} matches no file")
     try:

@@ -190,6 +190,18 @@ def test_parquet_is_read_lazily_with_file_order_for_ties(tmp_path, engine):
     pd.testing.assert_frame_equal(got, ordered(df), check_dtype=False)
 
 
+@pytest.mark.spark
+@pytest.mark.filterwarnings("ignore::cjlib.events.DuplicateEventsWarning")
+def test_spark_reads_uri_paths_and_globs_as_given(tmp_path, spark):
+    # s3a://, hdfs:// ... cannot be listed locally: Spark expands the glob itself
+    df = random_log(15, seed=4)
+    df.iloc[:30].to_parquet(tmp_path / "part-0.parquet", coerce_timestamps="us")
+    df.iloc[30:].to_parquet(tmp_path / "part-1.parquet", coerce_timestamps="us")
+    log = EventLog.read_parquet(f"file://{tmp_path}/part-*.parquet", engine=spark)
+    got = log.to_pandas()[["customer_id", "timestamp", "event", "channel"]]
+    pd.testing.assert_frame_equal(got, ordered(df), check_dtype=False)
+
+
 def test_parquet_with_text_times_reports_unparsable(tmp_path):
     df = pd.DataFrame(
         {"customer_id": ["a", "b"], "timestamp": ["2024-01-01 10:00:00", "yesterday"],
