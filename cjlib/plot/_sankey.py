@@ -112,6 +112,8 @@ def sankey(
     xs: list[float] = []
     ys: list[float] = []
     span = max(len(steps) - 1, 1)
+    # plotly draws the last column's labels to the left of its nodes, over the labels of the
+    # column before; the columns end at _LAST_X and the last one is labelled on its right
     for k, step in enumerate(steps):
         here = [(item, v) for (s, item), v in volume.items() if s == step and v > 0]
         here.sort(key=lambda iv: (iv[0] == _DROP_OFF, iv[0] == _OTHER, -iv[1], iv[0]))
@@ -120,7 +122,7 @@ def sankey(
         for item, v in here:
             share = v / total * 0.86
             nodes.append((step, item))
-            xs.append(0.01 + 0.98 * k / span)
+            xs.append(_column_x(k, span))
             ys.append(min(max(y + share / 2, 0.01), 0.99))
             y += share + 0.12 / max(len(here), 1)
     index = {node: i for i, node in enumerate(nodes)}
@@ -132,18 +134,25 @@ def sankey(
         f"{'drop-off' if item == _DROP_OFF else item} ({volume[(step, item)]:,})"
         for step, item in nodes
     ]
+    last = steps[-1]
     fig = go.Figure(
         go.Sankey(
-            arrangement="snap",
+            # "fixed" keeps nodes where they are computed here, so the last column's labels
+            # (annotations) stay beside their nodes
+            arrangement="fixed",
+            textfont={"size": 11},
             node={
-                "label": labels,
+                "label": ["" if step == last else text for (step, _), text in zip(
+                    nodes, labels, strict=True
+                )],
+                "customdata": labels,
                 "color": [colours.get(item, NEUTRAL) for _, item in nodes],
                 "x": xs,
                 "y": ys,
                 "pad": 12,
                 "thickness": 14,
                 "line": {"width": 0},
-                "hovertemplate": "%{label}<extra></extra>",
+                "hovertemplate": "%{customdata}<extra></extra>",
             },
             link={
                 "source": [index[(s, a)] for s, a in zip(t["step"], t["source"], strict=True)],
@@ -161,7 +170,7 @@ def sankey(
             f"{anchor}" if step == 0 else f"{step:+d}"
         )
         fig.add_annotation(
-            x=0.01 + 0.98 * k / span,
+            x=_column_x(k, span),
             y=1.06,
             xref="paper",
             yref="paper",
@@ -169,9 +178,29 @@ def sankey(
             showarrow=False,
             font={"size": 12, "color": "#546e7a"},
         )
+    for (step, _), text, y in zip(nodes, labels, ys, strict=True):
+        if step == last:
+            fig.add_annotation(
+                x=_column_x(len(steps) - 1, span) + 0.012,
+                y=1 - y,  # node y counts from the top, paper y from the bottom
+                xref="paper",
+                yref="paper",
+                xanchor="left",
+                text=text,
+                showarrow=False,
+                font={"size": 11},
+            )
     apply_base_layout(fig, title=title, height=height)
     fig.update_layout(margin={"l": 20, "r": 20, "t": 100 if title else 50, "b": 20})
     return fig
+
+
+_LAST_X = 0.78  # where the last column of nodes stands; its labels use the space to its right
+
+
+def _column_x(k: int, span: int) -> float:
+    """Horizontal position (0-1) of the k-th of ``span + 1`` columns."""
+    return 0.01 + (_LAST_X - 0.01) * k / span
 
 
 def transition_heatmap(table: pd.DataFrame, *, top: int = 25, title: str | None = None) -> Any:

@@ -26,7 +26,7 @@ def _flows() -> pd.DataFrame:
 def test_sankey_nodes_links_and_drop_off():
     fig = sankey(_flows(), title="t")
     s = fig.data[0]
-    labels = list(s.node.label)
+    labels = list(s.node.customdata)  # every node's label (also its hover text)
     assert labels[0] == "visit (10)"
     assert "drop-off (2)" in labels and "drop-off (3)" in labels
     assert list(s.link.value) == [5, 3, 2, 4, 3]
@@ -37,9 +37,18 @@ def test_sankey_nodes_links_and_drop_off():
     assert s.node.color[k] == "#e0e0e0"
     # one colour per item across steps; "other" is grey
     assert s.node.color[labels.index("other (3)")] == "#bdbdbd"
-    assert [a.text for a in fig.layout.annotations] == [
-        "<b>step 1</b>", "<b>step 2</b>", "<b>step 3</b>"
-    ]
+    # the last column is labelled to the right of its nodes (plotly would draw its labels to
+    # the left, over the column before): annotations at the nodes' heights, node labels empty
+    last = [i for i, x in enumerate(s.node.x) if x == max(s.node.x)]
+    assert [s.node.label[i] for i in last] == ["", ""]
+    headers = [a.text for a in fig.layout.annotations if a.text.startswith("<b>")]
+    assert headers == ["<b>step 1</b>", "<b>step 2</b>", "<b>step 3</b>"]
+    beside = {a.text: a for a in fig.layout.annotations if not a.text.startswith("<b>")}
+    assert set(beside) == {labels[i] for i in last} == {"buy (4)", "drop-off (3)"}
+    for i in last:
+        note = beside[labels[i]]
+        assert note.xanchor == "left" and note.x > s.node.x[i]
+        assert note.y == pytest.approx(1 - s.node.y[i])
 
 
 def test_sankey_from_a_result_keeps_twelve_nodes_per_step_at_most():
@@ -53,7 +62,7 @@ def test_sankey_from_a_result_keeps_twelve_nodes_per_step_at_most():
     s = fig.data[0]
     per_column = pd.Series(s.node.x).value_counts()
     assert per_column.max() <= 12
-    assert any(label.startswith("other") for label in s.node.label)
+    assert any(label.startswith("other") for label in s.node.customdata)
 
 
 def test_sankey_rejects_bad_input():
