@@ -18,6 +18,7 @@ from cjlib.events._common import (
     as_names,
     customer_window,
     expand,
+    micros_to_timestamp,
     parse_duration,
 )
 from cjlib.events._results import JourneysResult, SessionsResult
@@ -30,10 +31,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["journey_table", "journeys", "sessions"]
 
 OUTCOMES = ("success", "failure", "abandoned", "open")
-
-
-def _as_time(micros: pd.Series) -> pd.Series:
-    return pd.to_datetime(micros.astype("int64"), unit="us").astype("datetime64[ns]")
 
 
 def sessions(log: EventLog, *, gap: Any = "30min") -> SessionsResult:
@@ -96,8 +93,8 @@ def _first_last(t: ir.Table, keys: list[str], agg: ir.Table) -> ir.Table:
 
 def _finish_intervals(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
-    df["start"] = _as_time(df.pop("start_us"))
-    df["end"] = _as_time(df.pop("end_us"))
+    df["start"] = micros_to_timestamp(df.pop("start_us"))
+    df["end"] = micros_to_timestamp(df.pop("end_us"))
     df["duration"] = df["end"] - df["start"]
     df["n_events"] = df["n_events"].astype("int64")
     if "n_channels" in df:
