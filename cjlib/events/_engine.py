@@ -51,6 +51,8 @@ __all__ = [
     "epoch_micros",
     "execute",
     "materialized",
+    "micros_to_time",
+    "read_json_lines",
     "read_parquet",
     "register_pandas",
     "spark_backend",
@@ -367,6 +369,63 @@ def epoch_micros(column: ir.TimestampValue, backend: Any) -> ir.IntegerValue:
     if backend_name(backend) == "duckdb":
         return _duckdb_epoch_us(column)
     return _spark_unix_micros(column)
+
+
+@ibis.udf.scalar.builtin(name="make_timestamp")
+def _duckdb_make_timestamp(us: dt.int64) -> dt.timestamp:  # type: ignore[empty-body]
+    """DuckDB ``make_timestamp(bigint)``: a timestamp from microseconds since the epoch."""
+
+
+@ibis.udf.scalar.builtin(name="timestamp_micros")
+def _spark_timestamp_micros(us: dt.int64) -> dt.timestamp:  # type: ignore[empty-body]
+    """Spark ``timestamp_micros``: a timestamp from microseconds since the epoch."""
+
+
+def micros_to_time(column: ir.IntegerValue, backend: Any) -> ir.TimestampValue:
+    """A tz-naive UTC timestamp from whole microseconds since the Unix epoch, exactly.
+
+    The inverse of :func:`epoch_micros`; Ibis's ``as_timestamp("us")`` is not supported on
+    DuckDB, so both engines' own functions are picked here.
+    """
+    if backend_name(backend) == "duckdb":
+        return _duckdb_make_timestamp(column.cast("int64"))
+    return _spark_timestamp_micros(column.cast("int64"))
+
+
+def read_json_lines(path: str | os.PathLike[str], backend: Any) -> ir.Table:
+    """Lazily open newline-delimited JSON file(s) (``.gz`` too) as an Ibis table.
+
+    Nested objects become structs and arrays lists. The whole input is sampled to infer the
+    schema, so a key that first appears late in a file is not lost. JSON lines have no row
+    numbers in DuckDB, so no input order is returned: ties in time are broken by content.
+    """
+    path = os.fspath(path)
+    if _URI.match(path):
+        files = [path]
+    else:
+        files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
+        if not files:
+            raise DataError(f"path: the pattern {path!r} matches no file")
+        if not os.path.exists(files[0]):
+            raise DataError(f"path: no such file {path!r}")
+    name = _fresh_name("json")
+    if backend_name(backend) == "duckdb":
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        sql = (
+            f'CREATE TEMP VIEW "{name}" AS SELECT * FROM read_json([{listed}], '
+            "format = 'newline_delimited', sample_size = -1)"
+        )
+        try:
+            backend.con.execute(sql)
+        except Exception as exc:
+            raise _translate(exc, what=f"reading JSON lines {path!r}") from exc
+        return backend.table(name)
+    try:
+        sdf = backend._session.read.json(files)
+    except Exception as exc:
+        raise _translate(exc, what=f"reading JSON lines {path!r}") from exc
+    sdf.createOrReplaceTempView(name)
+    return backend.table(name)
 
 
 @contextlib.contextmanager
