@@ -109,9 +109,16 @@ def _micros(text: str) -> int:
     return int(_utc(text).timestamp()) * 1_000_000
 
 
+def _inferred_schema(records: list[dict[str, Any]]) -> pa.Schema:
+    """One schema for all records (a key absent from the first record is not lost)."""
+    schemas = [pa.Table.from_pylist([r]).schema for r in records]
+    return pa.unify_schemas(schemas, promote_options="permissive")
+
+
 def _write(records: list[dict[str, Any]], schema: pa.Schema | None, path: Path, fmt: str) -> Path:
     path = Path(path)
     if fmt == "parquet":
+        schema = schema or _inferred_schema(records)
         pq.write_table(pa.Table.from_pylist(records, schema=schema), path)
     elif fmt == "json":
         with open(path, "w", encoding="utf-8") as fh:
@@ -288,3 +295,267 @@ def write_ga4(path: Path, fmt: str = "parquet") -> Path:
 def ga4_session(anon: str, session: str) -> str:
     """The session id cjlib builds for GA4: user_pseudo_id + '.' + ga_session_id."""
     return f"{anon}.{SESSION_START[session]}"
+
+
+# ---------------------------------------------------------------- Segment / RudderStack
+def segment_records(flavour: str = "segment") -> list[dict[str, Any]]:
+    """The scenario as Segment (or RudderStack) messages: identify + track calls.
+
+    Times are written in Europe/Paris local time with their offsets, crossing the
+    2024-03-31 summer-time change (https://segment.com/docs/connections/spec/common/).
+    """
+    messages = []
+    for i, (anon, user, t, event, medium, session, value) in enumerate(SCENARIO):
+        context: dict[str, Any] = {
+            "ip": "203.0.113.9",
+            "library": {"name": "analytics.js", "version": "4.1.0"},
+            "locale": "fr-FR",
+            "page": {"path": f"/{event}", "referrer": "", "title": event,
+                     "url": f"https://shop.example/{event}"},
+            "campaign": {"name": "spring", "source": "newsletter", "medium": medium},
+            "userAgent": "Mozilla/5.0",
+        }
+        if flavour == "rudderstack":
+            context["sessionId"] = SESSION_START[session] * 1000
+            context["library"] = {"name": "RudderLabs JavaScript SDK", "version": "3.0.0"}
+        base = {
+            "anonymousId": anon,
+            "context": context,
+            "integrations": {"All": True},
+            "messageId": f"msg-{i}",
+            "originalTimestamp": _paris_iso(t),
+            "receivedAt": _paris_iso(t),
+            "sentAt": _paris_iso(t),
+            "timestamp": _paris_iso(t),
+            "version": 2,
+        }
+        if flavour == "rudderstack":
+            base["channel"] = "web"
+            base["rudderId"] = f"rid-{anon}"
+        if user is not None:
+            base["userId"] = user
+        if event == "login":  # the identify call the login triggers, just before the track
+            messages.append({**base, "type": "identify", "messageId": f"id-{i}",
+                             "traits": {"email": f"{user}@example.com"}})
+        properties: dict[str, Any] = {"path": f"/{event}"}
+        if value is not None:
+            properties.update({"revenue": value, "currency": "EUR", "order_id": f"o{i}"})
+        messages.append({**base, "type": "track", "event": event, "properties": properties})
+    return messages
+
+
+def write_segment(path: Path, fmt: str = "json", flavour: str = "segment") -> Path:
+    """Write the scenario as Segment/RudderStack messages (NDJSON, or Parquet)."""
+    records = segment_records(flavour)
+    return _write(records, None, path, fmt)
+
+
+# ---------------------------------------------------------------- Snowplow
+_SNOWPLOW_TS = pa.timestamp("us", tz="UTC")
+SNOWPLOW_SCHEMA = pa.schema(
+    [
+        ("app_id", pa.string()),
+        ("platform", pa.string()),
+        ("etl_tstamp", _SNOWPLOW_TS),
+        ("collector_tstamp", _SNOWPLOW_TS),
+        ("dvce_created_tstamp", _SNOWPLOW_TS),
+        ("event", pa.string()),
+        ("event_id", pa.string()),
+        ("name_tracker", pa.string()),
+        ("v_tracker", pa.string()),
+        ("user_id", pa.string()),
+        ("user_ipaddress", pa.string()),
+        ("domain_userid", pa.string()),
+        ("domain_sessionidx", pa.int32()),
+        ("network_userid", pa.string()),
+        ("geo_country", pa.string()),
+        ("page_url", pa.string()),
+        ("page_title", pa.string()),
+        ("page_referrer", pa.string()),
+        ("refr_medium", pa.string()),
+        ("refr_source", pa.string()),
+        ("mkt_medium", pa.string()),
+        ("mkt_source", pa.string()),
+        ("mkt_campaign", pa.string()),
+        ("se_category", pa.string()),
+        ("se_action", pa.string()),
+        ("se_label", pa.string()),
+        ("se_property", pa.string()),
+        ("se_value", pa.float64()),
+        ("tr_total", pa.float64()),
+        ("useragent", pa.string()),
+        ("domain_sessionid", pa.string()),
+        ("derived_tstamp", _SNOWPLOW_TS),
+        ("event_vendor", pa.string()),
+        ("event_name", pa.string()),
+        ("event_format", pa.string()),
+        ("event_version", pa.string()),
+        ("event_fingerprint", pa.string()),
+        ("load_tstamp", _SNOWPLOW_TS),
+        (
+            "contexts_com_snowplowanalytics_snowplow_web_page_1",
+            pa.list_(pa.struct([("id", pa.string())])),
+        ),
+    ]
+)
+
+
+def snowplow_records(fmt: str = "parquet") -> list[dict[str, Any]]:
+    """The scenario as Snowplow atomic events (https://docs.snowplow.io/docs/fundamentals/canonical-event/).
+
+    Page views are ``page_view`` events; the rest are structured events (``event`` =
+    ``"struct"``, ``event_name`` = ``"event"``, the action in ``se_action``). Times are
+    timestamps in Parquet and ISO text with ``Z`` in JSON (as the Analytics SDKs write them).
+    """
+    rows = []
+    for i, (anon, user, t, event, medium, session, value) in enumerate(SCENARIO):
+        moment = _utc(t)
+        stamp: Any = moment if fmt == "parquet" else moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        later: Any = (
+            moment + timedelta(seconds=2)
+            if fmt == "parquet"
+            else (moment + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        )
+        struct = event != "page_view"
+        rows.append(
+            {
+                "app_id": "shop",
+                "platform": "web",
+                "etl_tstamp": later,
+                # the collector saw the event 2 s late; derived_tstamp is the event time
+                "collector_tstamp": later,
+                "dvce_created_tstamp": stamp,
+                "event": "struct" if struct else "page_view",
+                "event_id": f"00000000-0000-4000-8000-{i:012d}",
+                "name_tracker": "sp",
+                "v_tracker": "js-3.23.0",
+                "user_id": user,
+                "user_ipaddress": "203.0.113.9",
+                "domain_userid": anon,
+                "domain_sessionidx": 1,
+                "network_userid": f"nuid-{anon}",
+                "geo_country": "FR",
+                "page_url": f"https://shop.example/{event}",
+                "page_title": event,
+                "page_referrer": None,
+                "refr_medium": "internal",
+                "refr_source": None,
+                "mkt_medium": medium,
+                "mkt_source": "newsletter",
+                "mkt_campaign": "spring",
+                "se_category": ("ecommerce" if event != "login" else "account") if struct else None,
+                "se_action": event if struct else None,
+                "se_label": None,
+                "se_property": None,
+                "se_value": value,
+                "tr_total": None,
+                "useragent": "Mozilla/5.0",
+                "domain_sessionid": f"sess-{session}",
+                "derived_tstamp": stamp,
+                "event_vendor": "com.google.analytics" if struct else "com.snowplowanalytics.snowplow",
+                "event_name": "event" if struct else "page_view",
+                "event_format": "jsonschema",
+                "event_version": "1-0-0",
+                "event_fingerprint": f"fp{i}",
+                "load_tstamp": later,
+                "contexts_com_snowplowanalytics_snowplow_web_page_1": [{"id": f"page-{i}"}],
+            }
+        )
+    return rows
+
+
+def write_snowplow(path: Path, fmt: str = "parquet") -> Path:
+    """Write the scenario as Snowplow atomic events (Parquet or enriched NDJSON)."""
+    return _write(snowplow_records(fmt), SNOWPLOW_SCHEMA, path, fmt)
+
+
+# ---------------------------------------------------------------- Amplitude
+def amplitude_records(fmt: str = "json") -> list[dict[str, Any]]:
+    """The scenario as Amplitude Export API events (https://amplitude.com/docs/apis/analytics/export)."""
+    amplitude_ids = {"u1": 501, "u2": 502, "u3": 503, "anon-3": 504, "anon-4": 505}
+    rows = []
+    for i, (anon, user, t, event, medium, session, value) in enumerate(SCENARIO):
+        moment = _utc(t)
+        text = moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+        event_properties: dict[str, Any] = {"path": f"/{event}"}
+        if value is not None:
+            event_properties.update({"$revenue": value, "$price": value, "$quantity": 1})
+        rows.append(
+            {
+                "$insert_id": f"ins-{i}",
+                "amplitude_id": amplitude_ids.get(user or anon, 500),
+                "app": 123456,
+                "city": "Paris",
+                "client_event_time": text,
+                "client_upload_time": text,
+                "country": "France",
+                "data": {"path": "/2/httpapi"},
+                "device_id": anon,
+                "event_id": i,
+                "event_properties": event_properties,
+                "event_time": moment.replace(tzinfo=None) if fmt == "parquet" else text,
+                "event_type": event,
+                "groups": {"company": "acme"},
+                "language": "French",
+                "library": "amplitude-ts/2.0.0",
+                "os_name": "Firefox",
+                "platform": "Web",
+                "processed_time": text,
+                "server_received_time": text,
+                "server_upload_time": text,
+                "session_id": SESSION_START[session] * 1000,
+                "user_id": user,
+                "user_properties": {"utm_medium": medium, "utm_source": "newsletter",
+                                    "initial_utm_medium": medium},
+                "uuid": f"uuid-{i}",
+            }
+        )
+    return rows
+
+
+def write_amplitude(path: Path, fmt: str = "json") -> Path:
+    """Write the scenario as an Amplitude export (NDJSON, or Parquet)."""
+    records = amplitude_records(fmt)
+    return _write(records, None, path, fmt)
+
+
+def amplitude_session(anon: str, session: str) -> str:
+    """The session id cjlib builds for Amplitude: device_id + '.' + session_id (ms)."""
+    return f"{anon}.{SESSION_START[session] * 1000}"
+
+
+# ---------------------------------------------------------------- Mixpanel
+def mixpanel_records() -> list[dict[str, Any]]:
+    """The scenario as Mixpanel raw export lines (https://docs.mixpanel.com/docs/export-methods).
+
+    Before login ``distinct_id`` is ``$device:<device id>``; after it, the user id, with
+    ``$user_id`` and ``$device_id`` both set (Simplified ID Merge).
+    """
+    rows = []
+    for i, (anon, user, t, event, medium, _session, value) in enumerate(SCENARIO):
+        properties: dict[str, Any] = {
+            "time": int(_utc(t).timestamp()),
+            "distinct_id": user if user is not None else f"$device:{anon}",
+            "$device_id": anon,
+            "$insert_id": f"ins{i:04d}",
+            "mp_processing_time_ms": int(_utc(t).timestamp()) * 1000 + 250,
+            "mp_lib": "web",
+            "$os": "Linux",
+            "$browser": "Firefox",
+            "$current_url": f"https://shop.example/{event}",
+            "utm_medium": medium,
+            "utm_source": "newsletter",
+            "utm_campaign": "spring",
+        }
+        if user is not None:
+            properties["$user_id"] = user
+        if value is not None:
+            properties["Amount"] = value
+        rows.append({"event": event, "properties": properties})
+    return rows
+
+
+def write_mixpanel(path: Path, fmt: str = "json") -> Path:
+    """Write the scenario as a Mixpanel raw export (NDJSON, or Parquet)."""
+    records = mixpanel_records()
+    return _write(records, None, path, fmt)
