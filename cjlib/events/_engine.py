@@ -56,6 +56,7 @@ __all__ = [
     "read_parquet",
     "register_pandas",
     "spark_backend",
+    "stored",
     "table_from_spark",
 ]
 
@@ -183,8 +184,7 @@ def configure_duckdb(
                 else ""
             )
             raise EngineError(
-                f"cannot change DuckDB settings {sorted(changed)}: "
-                f"{str(exc).splitlines()[0]}{hint}"
+                f"cannot change DuckDB settings {sorted(changed)}: {str(exc).splitlines()[0]}{hint}"
             ) from exc
     for key in changed:
         setattr(_settings, key, changes[key])
@@ -294,7 +294,6 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
     """
     path = os.fspath(path)
     if backend_name(backend) == "duckdb":
-
         files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
         if not files:
             raise DataError(f"path: the pattern {path!r} matches no file")
@@ -302,9 +301,7 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
             raise DataError(f"path: no such file {path!r}")
         name = _fresh_name("parquet")
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        ranks = ", ".join(
-            "('" + f.replace("'", "''") + f"', {i})" for i, f in enumerate(files)
-        )
+        ranks = ", ".join("('" + f.replace("'", "''") + f"', {i})" for i, f in enumerate(files))
         # input order = (file rank, row number in file), packed in one integer without a sort
         sql = (
             f'CREATE TEMP VIEW "{name}" AS SELECT r.* EXCLUDE (filename, file_row_number), '
@@ -459,6 +456,21 @@ def materialized(expr: ir.Table, backend: Any) -> Iterator[ir.Table]:
         backend.con.execute(f'DROP TABLE IF EXISTS "{name}"')
 
 
+def stored(expr: ir.Table, backend: Any) -> ir.Table:
+    """Compute ``expr`` once into a session-lifetime temporary table (DuckDB) and return it.
+
+    Used by the export loaders: unnesting records and stitching identities would otherwise be
+    recomputed by every query on the log. On Spark the plan is returned unchanged.
+    """
+    if backend_name(backend) != "duckdb":
+        return expr
+    name = _fresh_name("stored")
+    try:
+        return backend.create_table(name, obj=expr, temp=True)
+    except Exception as exc:
+        raise _translate(exc, what="reading the export") from exc
+
+
 def execute(expr: ir.Expr, backend: Any | None = None) -> Any:
     """Run an expression and return pandas, turning engine failures into cjlib errors."""
     try:
@@ -499,9 +511,7 @@ def _translate(exc: BaseException, *, what: str = "running the query") -> Except
     if "no files found" in low or "no such file" in low or "path does not exist" in low:
         return DataError(f"{what}: {text.splitlines()[0]}")
     first = text.strip().splitlines()[0] if text.strip() else ""
-    return EngineError(
-        f"the query engine failed while {what}: {type(exc).__name__}: {first[:500]}"
-    )
+    return EngineError(f"the query engine failed while {what}: {type(exc).__name__}: {first[:500]}")
 
 
 def call_engine(fn: Callable[[], Any], *, what: str) -> Any:

@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +75,19 @@ SESSION_START = {
 _CUSTOMER = ["u1", "u1", "u1", "u1", "u1", "u1", "anon-3", "anon-3", "u2", "u2", "u3", "u2", "u3"]
 # without stitching: the user id when present, else the anonymous id
 _UNSTITCHED = [
-    "anon-1", "anon-1", "u1", "u1", "anon-2", "u1", "anon-3", "anon-3",
-    "anon-4", "u2", "u3", "anon-4", "u3",
+    "anon-1",
+    "anon-1",
+    "u1",
+    "u1",
+    "anon-2",
+    "u1",
+    "anon-3",
+    "anon-3",
+    "anon-4",
+    "u2",
+    "u3",
+    "anon-4",
+    "u3",
 ]
 
 EXPECTED = pd.DataFrame(
@@ -95,7 +106,7 @@ _PARIS_SUMMER = timezone(timedelta(hours=2))
 
 
 def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def _paris_iso(text: str) -> str:
@@ -250,10 +261,19 @@ def ga4_records() -> list[dict[str, Any]]:
                 "event_server_timestamp_offset": 512,
                 "user_id": user,
                 "user_pseudo_id": anon,
-                "user_properties": [] if user is None else [
-                    {"key": "plan", "value": {"string_value": "free", "int_value": None,
-                                              "float_value": None, "double_value": None,
-                                              "set_timestamp_micros": _micros(t)}}
+                "user_properties": []
+                if user is None
+                else [
+                    {
+                        "key": "plan",
+                        "value": {
+                            "string_value": "free",
+                            "int_value": None,
+                            "float_value": None,
+                            "double_value": None,
+                            "set_timestamp_micros": _micros(t),
+                        },
+                    }
                 ],
                 "user_first_touch_timestamp": _micros("2024-03-30 23:50:00"),
                 "user_ltv": {"revenue": 0.0, "currency": "USD"},
@@ -265,8 +285,11 @@ def ga4_records() -> list[dict[str, Any]]:
                     "web_info": {"browser": "Firefox", "hostname": "shop.example"},
                 },
                 "geo": {"country": "France", "city": "Paris"},
-                "traffic_source": {"name": "(organic)", "medium": first_medium[anon],
-                                   "source": "google"},
+                "traffic_source": {
+                    "name": "(organic)",
+                    "medium": first_medium[anon],
+                    "source": "google",
+                },
                 "collected_traffic_source": {
                     "manual_campaign_name": "spring",
                     "manual_source": "newsletter",
@@ -275,11 +298,12 @@ def ga4_records() -> list[dict[str, Any]]:
                 },
                 "stream_id": "1234567890",
                 "platform": "WEB",
-                "ecommerce": None if value is None else {"purchase_revenue": value,
-                                                         "transaction_id": f"T{i}"},
-                "items": [] if value is None else [
-                    {"item_id": "sku-1", "item_name": "Mug", "price": value}
-                ],
+                "ecommerce": None
+                if value is None
+                else {"purchase_revenue": value, "transaction_id": f"T{i}"},
+                "items": []
+                if value is None
+                else [{"item_id": "sku-1", "item_name": "Mug", "price": value}],
                 "is_active_user": True,
                 "batch_event_index": 0,
             }
@@ -310,8 +334,12 @@ def segment_records(flavour: str = "segment") -> list[dict[str, Any]]:
             "ip": "203.0.113.9",
             "library": {"name": "analytics.js", "version": "4.1.0"},
             "locale": "fr-FR",
-            "page": {"path": f"/{event}", "referrer": "", "title": event,
-                     "url": f"https://shop.example/{event}"},
+            "page": {
+                "path": f"/{event}",
+                "referrer": "",
+                "title": event,
+                "url": f"https://shop.example/{event}",
+            },
             "campaign": {"name": "spring", "source": "newsletter", "medium": medium},
             "userAgent": "Mozilla/5.0",
         }
@@ -335,8 +363,14 @@ def segment_records(flavour: str = "segment") -> list[dict[str, Any]]:
         if user is not None:
             base["userId"] = user
         if event == "login":  # the identify call the login triggers, just before the track
-            messages.append({**base, "type": "identify", "messageId": f"id-{i}",
-                             "traits": {"email": f"{user}@example.com"}})
+            messages.append(
+                {
+                    **base,
+                    "type": "identify",
+                    "messageId": f"id-{i}",
+                    "traits": {"email": f"{user}@example.com"},
+                }
+            )
         properties: dict[str, Any] = {"path": f"/{event}"}
         if value is not None:
             properties.update({"revenue": value, "currency": "EUR", "order_id": f"o{i}"})
@@ -452,7 +486,9 @@ def snowplow_records(fmt: str = "parquet") -> list[dict[str, Any]]:
                 "useragent": "Mozilla/5.0",
                 "domain_sessionid": f"sess-{session}",
                 "derived_tstamp": stamp,
-                "event_vendor": "com.google.analytics" if struct else "com.snowplowanalytics.snowplow",
+                "event_vendor": "com.google.analytics"
+                if struct
+                else "com.snowplowanalytics.snowplow",
                 "event_name": "event" if struct else "page_view",
                 "event_format": "jsonschema",
                 "event_version": "1-0-0",
@@ -505,8 +541,11 @@ def amplitude_records(fmt: str = "json") -> list[dict[str, Any]]:
                 "server_upload_time": text,
                 "session_id": SESSION_START[session] * 1000,
                 "user_id": user,
-                "user_properties": {"utm_medium": medium, "utm_source": "newsletter",
-                                    "initial_utm_medium": medium},
+                "user_properties": {
+                    "utm_medium": medium,
+                    "utm_source": "newsletter",
+                    "initial_utm_medium": medium,
+                },
                 "uuid": f"uuid-{i}",
             }
         )

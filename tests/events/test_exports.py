@@ -34,10 +34,17 @@ COLUMNS = ["customer_id", "timestamp", "event", "channel", "value"]
 SUFFIX = {"parquet": "parquet", "json": "ndjson"}
 
 
+_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
 def _load(tool: str, fmt: str, folder: Path, **kwargs: object) -> pd.DataFrame:
-    read, write, defaults = LOADERS[tool]
-    path = write(folder / f"{tool}.{SUFFIX[fmt]}", fmt)
-    return read(path, **{**defaults, **kwargs}).to_pandas()
+    """Load a tool's fixture once per test module (loads are compiled queries, ~1 s each)."""
+    key = (tool, fmt, tuple(sorted(kwargs.items())))
+    if key not in _CACHE:
+        read, write, defaults = LOADERS[tool]
+        path = write(folder / f"{tool}.{SUFFIX[fmt]}", fmt)
+        _CACHE[key] = read(path, **{**defaults, **kwargs}).to_pandas()
+    return _CACHE[key].copy()
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:

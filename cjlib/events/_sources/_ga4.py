@@ -122,8 +122,12 @@ def read_ga4(
     export.require(["event_timestamp", "event_name", "user_pseudo_id"])
     f = export.field
     pseudo = f("user_pseudo_id")
-    medium = first_of(_param(export, "medium", "string"), f("collected_traffic_source.manual_medium"))
-    source = first_of(_param(export, "source", "string"), f("collected_traffic_source.manual_source"))
+    medium = first_of(
+        _param(export, "medium", "string"), f("collected_traffic_source.manual_medium")
+    )
+    source = first_of(
+        _param(export, "source", "string"), f("collected_traffic_source.manual_source")
+    )
     campaign = first_of(
         _param(export, "campaign", "string"), f("collected_traffic_source.manual_campaign_name")
     )
@@ -134,7 +138,9 @@ def read_ga4(
         None: ibis.null("string"),
     }
     session_number = _param(export, "ga_session_id", "string")
-    session = ibis.ifelse(session_number.isnull(), ibis.null("string"), pseudo + "." + session_number)
+    session = ibis.ifelse(
+        session_number.isnull(), ibis.null("string"), pseudo + "." + session_number
+    )
     return to_log(
         export,
         user=f("user_id"),

@@ -57,9 +57,7 @@ def stitch_expr(
     joined = table.left_join(first, table[anonymous] == first["__cjlib_a"])
     joined = joined.select(
         *[joined[c] for c in table.columns],
-        customer_id=ibis.coalesce(
-            joined[user], joined["__cjlib_first"], joined[anonymous]
-        ),
+        customer_id=ibis.coalesce(joined[user], joined["__cjlib_first"], joined[anonymous]),
     )
     return joined
 
@@ -112,7 +110,9 @@ def stitch_identities(
         raise DataError(f"df must be a pandas DataFrame; got {type(df).__name__}")
     columns = [str(c) for c in df.columns]
     problems = [
-        Problem(param, f"column {col!r} not found;{suggest(col, columns)} available: {columns}", col)
+        Problem(
+            param, f"column {col!r} not found;{suggest(col, columns)} available: {columns}", col
+        )
         for param, col in (
             ("user_col", user_col),
             ("anonymous_col", anonymous_col),
@@ -137,8 +137,7 @@ def stitch_identities(
     if problems:
         raise SchemaError(problems, title="cannot stitch identities")
     frame = pd.DataFrame(
-        {"u": user.to_numpy(), "a": anon.to_numpy(), "t": times.to_numpy(),
-         "i": range(len(df))}
+        {"u": user.to_numpy(), "a": anon.to_numpy(), "t": times.to_numpy(), "i": range(len(df))}
     )
     backend = _engine.duckdb_backend()
     table = _engine.register_pandas(frame, backend)

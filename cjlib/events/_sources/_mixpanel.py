@@ -90,9 +90,7 @@ def read_mixpanel(
     device_from_distinct = ibis.ifelse(
         distinct.startswith("$device:"), distinct.substr(len("$device:")), ibis.null("string")
     )
-    user_from_distinct = ibis.ifelse(
-        distinct.startswith("$device:"), ibis.null("string"), distinct
-    )
+    user_from_distinct = ibis.ifelse(distinct.startswith("$device:"), ibis.null("string"), distinct)
     device = first_of(f("properties.$device_id"), device_from_distinct)
     user = ibis.ifelse(
         f("properties.$user_id").notnull() | device.notnull(),

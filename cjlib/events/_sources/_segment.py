@@ -89,9 +89,7 @@ def read_segment(
         event=f("event"),
         channel=f("context.campaign.medium"),
         session=session,
-        value=ibis.coalesce(
-            f("properties.revenue", "float64"), f("properties.value", "float64")
-        ),
+        value=ibis.coalesce(f("properties.revenue", "float64"), f("properties.value", "float64")),
         attributes={
             "user_id": f("userId"),
             "anonymous_id": anonymous,
@@ -106,5 +104,3 @@ def read_segment(
         dedupe=dedupe,
         validate=validate,
     )
-
-

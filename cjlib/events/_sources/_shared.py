@@ -206,7 +206,7 @@ def to_log(
     front = ["customer_id", "timestamp", "event", "channel", "session_id", "value"]
     rest = [c for c in events.columns if c not in front and not c.startswith("__cjlib_")]
     order = [SEQ] if export.seq is not None else []
-    out = events.select(*front, *rest, *order)
+    out = _engine.stored(events.select(*front, *rest, *order), export.backend)
     return EventLog.from_ibis(
         out,
         order_col=SEQ if export.seq is not None else None,
