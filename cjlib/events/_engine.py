@@ -58,6 +58,7 @@ __all__ = [
     "spark_backend",
     "stored",
     "table_from_spark",
+    "text_to_utc",
 ]
 
 _names = itertools.count()
@@ -387,6 +388,18 @@ def micros_to_time(column: ir.IntegerValue, backend: Any) -> ir.TimestampValue:
     if backend_name(backend) == "duckdb":
         return _duckdb_make_timestamp(column.cast("int64"))
     return _spark_timestamp_micros(column.cast("int64"))
+
+
+def text_to_utc(column: ir.StringValue, backend: Any) -> ir.TimestampValue:
+    """ISO text to tz-naive UTC times: offsets honoured, naive text read as UTC, bad -> null.
+
+    DuckDB's cast of text to ``TIMESTAMP`` drops an offset silently ('03:30+02:00' becomes
+    03:30), so on DuckDB the text goes through ``TIMESTAMPTZ`` in the session zone (UTC).
+    Spark's cast to its timestamp type honours offsets already.
+    """
+    if backend_name(backend) == "duckdb":
+        return column.try_cast(dt.Timestamp(timezone="UTC")).cast(dt.Timestamp())
+    return column.try_cast("timestamp")
 
 
 def read_json_lines(path: str | os.PathLike[str], backend: Any) -> ir.Table:

@@ -17,7 +17,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> df = pd.DataFrame({"anonymous_id": ["d1", "d1", "d2"], "user_id": [None, "u1", None],
-...     "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:05", "2024-01-02"])})
+...     "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:05", "2024-01-02 09:00"])})
 >>> stitch_identities(df)["customer_id"].tolist()
 ['u1', 'u1', 'd2']
 """

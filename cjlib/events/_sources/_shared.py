@@ -79,8 +79,7 @@ class Export:
         if kind.is_timestamp():
             return value.cast(dt.Timestamp()) if kind.timezone else value
         if kind.is_string():
-            # an aware string keeps its offset; a naive one is read as UTC (session zone)
-            return value.try_cast(dt.Timestamp(timezone="UTC")).cast(dt.Timestamp())
+            return _engine.text_to_utc(value, self.backend)
         if kind.is_date():
             return value.cast("timestamp")
         raise SchemaError(
