@@ -149,7 +149,19 @@ def stitch_identities(
 
 
 def _ids(series: pd.Series) -> pd.Series:
-    """Ids as text (numbers too), with missing and blank values as None."""
+    """Ids as text, with missing and blank values as None.
+
+    Whole floats print as integers: an integer id column with a missing value arrives as
+    float64 in pandas (42 -> 42.0), and "42.0" would not match the user's id 42.
+    """
     values = series.reset_index(drop=True).astype(object)
-    text = values.map(lambda v: None if pd.isna(v) or str(v).strip() == "" else str(v))
-    return text
+
+    def text(v: object) -> str | None:
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        out = str(v)
+        return None if out.strip() == "" else out
+
+    return values.map(text)
