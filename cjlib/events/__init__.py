@@ -29,6 +29,7 @@ from cjlib._lazy import lazy_names
 _LAZY: dict[str, str] = {
     "EventLog": "cjlib.events._log",
     "DuplicateEventsWarning": "cjlib.events._validate",
+    "UnknownEventWarning": "cjlib.events._typos",
     "DuckDBSettings": "cjlib.events._engine",
     "configure_duckdb": "cjlib.events._engine",
     "Signal": "cjlib.events._signals",
@@ -72,6 +73,7 @@ __all__ = [
     "SignalsResult",
     "StepFlowsResult",
     "TransitionsResult",
+    "UnknownEventWarning",
     "channel_switches",
     "configure_duckdb",
     "count",
@@ -126,4 +128,5 @@ if TYPE_CHECKING:  # pragma: no cover
     from cjlib.events._sources._mixpanel import read_mixpanel
     from cjlib.events._sources._segment import read_segment
     from cjlib.events._sources._snowplow import read_snowplow
+    from cjlib.events._typos import UnknownEventWarning
     from cjlib.events._validate import DuplicateEventsWarning
