@@ -115,8 +115,8 @@ def parse_times(series: pd.Series, param: str) -> tuple[pd.Series, list[Problem]
         problems.append(
             Problem(
                 param,
-                "mixed time zones: naive timestamps (no zone) mixed with aware ones (with an offset); naive "
-                "ones are read as UTC, so give every value a zone or none "
+                "mixed time zones: naive timestamps (no zone) mixed with aware ones (with an "
+                "offset); naive ones are read as UTC, so give every value a zone or none "
                 f"(naive e.g. {naive}, aware e.g. {aware})",
                 sorted(zones)[:5],
             )
