@@ -160,3 +160,18 @@ def test_mixpanel_milliseconds(tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
     got = read_mixpanel(path, time_unit="ms").to_pandas()
     assert got["timestamp"].min() == pd.Timestamp("2024-03-30 23:50:00.250")
+
+
+def test_events_without_any_id_are_refused_naming_the_tools_fields(tmp_path: Path) -> None:
+    import json
+
+    records = fx.mixpanel_records()
+    for key in ("distinct_id", "$device_id", "$user_id"):
+        records[0]["properties"].pop(key, None)
+    path = tmp_path / "mp_noid.json"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    with pytest.raises(SchemaError) as info:
+        read_mixpanel(path)
+    text = str(info.value)
+    assert "unexpected Mixpanel export" in text
+    assert "properties.$user_id/$device_id/distinct_id: 1 events carry neither" in text

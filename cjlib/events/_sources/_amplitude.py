@@ -101,6 +101,7 @@ def read_amplitude(
             "os_name": f("os_name"),
         },
         keep=None,
+        id_fields="user_id/device_id",
         stitch=stitch,
         dedupe=dedupe,
         validate=validate,

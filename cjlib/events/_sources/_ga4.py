@@ -165,6 +165,7 @@ def read_ga4(
             "platform": f("platform"),
         },
         keep=None,
+        id_fields="user_id/user_pseudo_id",
         stitch=stitch,
         dedupe=dedupe,
         validate=validate,

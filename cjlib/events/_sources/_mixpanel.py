@@ -122,6 +122,7 @@ def read_mixpanel(
             "utm_campaign": f("properties.utm_campaign"),
         },
         keep=None,
+        id_fields="properties.$user_id/$device_id/distinct_id",
         stitch=stitch,
         dedupe=dedupe,
         validate=validate,

@@ -100,6 +100,7 @@ def read_segment(
             "library": f("context.library.name"),
         },
         keep=f("type") == "track",
+        id_fields="userId/anonymousId",
         stitch=stitch,
         dedupe=dedupe,
         validate=validate,

@@ -172,6 +172,7 @@ def to_log(
     value: ir.Value,
     attributes: Mapping[str, ir.Value],
     keep: ir.BooleanValue | None,
+    id_fields: str,
     stitch: bool,
     dedupe: bool,
     validate: bool,
@@ -179,7 +180,8 @@ def to_log(
     """Select the contract columns, stitch identities, keep the event rows, wrap as a log.
 
     ``keep`` selects the rows that are events (e.g. Segment ``track`` calls); every row,
-    kept or not, still links its anonymous id to its user id when stitching.
+    kept or not, still links its anonymous id to its user id when stitching. ``id_fields``
+    names the tool's id fields for the error on events that carry neither id.
     """
     from cjlib.events._log import EventLog
 
@@ -206,6 +208,19 @@ def to_log(
     rest = [c for c in events.columns if c not in front and not c.startswith("__cjlib_")]
     order = [SEQ] if export.seq is not None else []
     out = _engine.stored(events.select(*front, *rest, *order), export.backend)
+    if validate:
+        missing = int(_engine.execute(out.customer_id.isnull().sum(), export.backend) or 0)
+        if missing:
+            raise SchemaError(
+                [
+                    Problem(
+                        id_fields,
+                        f"{missing} events carry neither a user id nor an anonymous id, so "
+                        "they belong to no customer; drop them or fill one of the ids",
+                    )
+                ],
+                title=f"unexpected {export.tool} export",
+            )
     return EventLog.from_ibis(
         out,
         order_col=SEQ if export.seq is not None else None,

@@ -109,6 +109,7 @@ def read_snowplow(
             "mkt_campaign": f("mkt_campaign"),
         },
         keep=None,
+        id_fields=f"user_id/{anonymous_col}",
         stitch=stitch,
         dedupe=dedupe,
         validate=validate,
