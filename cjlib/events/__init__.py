@@ -29,6 +29,7 @@ from cjlib._lazy import lazy_names
 _LAZY: dict[str, str] = {
     "EventLog": "cjlib.events._log",
     "DuplicateEventsWarning": "cjlib.events._validate",
+    "UnknownEventWarning": "cjlib.events._typos",
     "DuckDBSettings": "cjlib.events._engine",
     "configure_duckdb": "cjlib.events._engine",
     "Signal": "cjlib.events._signals",
@@ -50,6 +51,12 @@ _LAZY: dict[str, str] = {
     "SignalsResult": "cjlib.events._results",
     "ConformanceResult": "cjlib.events._results",
     "PathsResult": "cjlib.events._results",
+    "read_ga4": "cjlib.events._sources._ga4",
+    "read_segment": "cjlib.events._sources._segment",
+    "read_snowplow": "cjlib.events._sources._snowplow",
+    "read_amplitude": "cjlib.events._sources._amplitude",
+    "read_mixpanel": "cjlib.events._sources._mixpanel",
+    "stitch_identities": "cjlib.events._sources._identity",
 }
 
 __all__ = [
@@ -66,6 +73,7 @@ __all__ = [
     "SignalsResult",
     "StepFlowsResult",
     "TransitionsResult",
+    "UnknownEventWarning",
     "channel_switches",
     "configure_duckdb",
     "count",
@@ -74,7 +82,13 @@ __all__ = [
     "followed_stage_order",
     "last_time",
     "path_length",
+    "read_amplitude",
+    "read_ga4",
+    "read_mixpanel",
+    "read_segment",
+    "read_snowplow",
     "repeat_within",
+    "stitch_identities",
     "time_between",
 ]
 
@@ -108,4 +122,11 @@ if TYPE_CHECKING:  # pragma: no cover
         repeat_within,
         time_between,
     )
+    from cjlib.events._sources._amplitude import read_amplitude
+    from cjlib.events._sources._ga4 import read_ga4
+    from cjlib.events._sources._identity import stitch_identities
+    from cjlib.events._sources._mixpanel import read_mixpanel
+    from cjlib.events._sources._segment import read_segment
+    from cjlib.events._sources._snowplow import read_snowplow
+    from cjlib.events._typos import UnknownEventWarning
     from cjlib.events._validate import DuplicateEventsWarning

@@ -51,10 +51,14 @@ __all__ = [
     "epoch_micros",
     "execute",
     "materialized",
+    "micros_to_time",
+    "read_json_lines",
     "read_parquet",
     "register_pandas",
     "spark_backend",
+    "stored",
     "table_from_spark",
+    "text_to_utc",
 ]
 
 _names = itertools.count()
@@ -181,8 +185,7 @@ def configure_duckdb(
                 else ""
             )
             raise EngineError(
-                f"cannot change DuckDB settings {sorted(changed)}: "
-                f"{str(exc).splitlines()[0]}{hint}"
+                f"cannot change DuckDB settings {sorted(changed)}: {str(exc).splitlines()[0]}{hint}"
             ) from exc
     for key in changed:
         setattr(_settings, key, changes[key])
@@ -292,7 +295,6 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
     """
     path = os.fspath(path)
     if backend_name(backend) == "duckdb":
-
         files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
         if not files:
             raise DataError(f"path: the pattern {path!r} matches no file")
@@ -300,9 +302,7 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
             raise DataError(f"path: no such file {path!r}")
         name = _fresh_name("parquet")
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-        ranks = ", ".join(
-            "('" + f.replace("'", "''") + f"', {i})" for i, f in enumerate(files)
-        )
+        ranks = ", ".join("('" + f.replace("'", "''") + f"', {i})" for i, f in enumerate(files))
         # input order = (file rank, row number in file), packed in one integer without a sort
         sql = (
             f'CREATE TEMP VIEW "{name}" AS SELECT r.* EXCLUDE (filename, file_row_number), '
@@ -369,6 +369,75 @@ def epoch_micros(column: ir.TimestampValue, backend: Any) -> ir.IntegerValue:
     return _spark_unix_micros(column)
 
 
+@ibis.udf.scalar.builtin(name="make_timestamp")
+def _duckdb_make_timestamp(us: dt.int64) -> dt.timestamp:  # type: ignore[empty-body]
+    """DuckDB ``make_timestamp(bigint)``: a timestamp from microseconds since the epoch."""
+
+
+@ibis.udf.scalar.builtin(name="timestamp_micros")
+def _spark_timestamp_micros(us: dt.int64) -> dt.timestamp:  # type: ignore[empty-body]
+    """Spark ``timestamp_micros``: a timestamp from microseconds since the epoch."""
+
+
+def micros_to_time(column: ir.IntegerValue, backend: Any) -> ir.TimestampValue:
+    """A tz-naive UTC timestamp from whole microseconds since the Unix epoch, exactly.
+
+    The inverse of :func:`epoch_micros`; Ibis's ``as_timestamp("us")`` is not supported on
+    DuckDB, so both engines' own functions are picked here.
+    """
+    if backend_name(backend) == "duckdb":
+        return _duckdb_make_timestamp(column.cast("int64"))
+    return _spark_timestamp_micros(column.cast("int64"))
+
+
+def text_to_utc(column: ir.StringValue, backend: Any) -> ir.TimestampValue:
+    """ISO text to tz-naive UTC times: offsets honoured, naive text read as UTC, bad -> null.
+
+    DuckDB's cast of text to ``TIMESTAMP`` drops an offset silently ('03:30+02:00' becomes
+    03:30), so on DuckDB the text goes through ``TIMESTAMPTZ`` in the session zone (UTC).
+    Spark's cast to its timestamp type honours offsets already.
+    """
+    if backend_name(backend) == "duckdb":
+        return column.try_cast(dt.Timestamp(timezone="UTC")).cast(dt.Timestamp())
+    return column.try_cast("timestamp")
+
+
+def read_json_lines(path: str | os.PathLike[str], backend: Any) -> ir.Table:
+    """Lazily open newline-delimited JSON file(s) (``.gz`` too) as an Ibis table.
+
+    Nested objects become structs and arrays lists. The whole input is sampled to infer the
+    schema, so a key that first appears late in a file is not lost. JSON lines have no row
+    numbers in DuckDB, so no input order is returned: ties in time are broken by content.
+    """
+    path = os.fspath(path)
+    if _URI.match(path):
+        files = [path]
+    else:
+        files = sorted(_glob.glob(path, recursive=True)) if _is_glob(path) else [path]
+        if not files:
+            raise DataError(f"path: the pattern {path!r} matches no file")
+        if not os.path.exists(files[0]):
+            raise DataError(f"path: no such file {path!r}")
+    name = _fresh_name("json")
+    if backend_name(backend) == "duckdb":
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        sql = (
+            f'CREATE TEMP VIEW "{name}" AS SELECT * FROM read_json([{listed}], '
+            "format = 'newline_delimited', sample_size = -1)"
+        )
+        try:
+            backend.con.execute(sql)
+        except Exception as exc:
+            raise _translate(exc, what=f"reading JSON lines {path!r}") from exc
+        return backend.table(name)
+    try:
+        sdf = backend._session.read.json(files)
+    except Exception as exc:
+        raise _translate(exc, what=f"reading JSON lines {path!r}") from exc
+    sdf.createOrReplaceTempView(name)
+    return backend.table(name)
+
+
 @contextlib.contextmanager
 def materialized(expr: ir.Table, backend: Any) -> Iterator[ir.Table]:
     """Compute ``expr`` once into an engine-side temporary table, dropped on exit.
@@ -398,6 +467,21 @@ def materialized(expr: ir.Table, backend: Any) -> Iterator[ir.Table]:
         yield table
     finally:
         backend.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def stored(expr: ir.Table, backend: Any) -> ir.Table:
+    """Compute ``expr`` once into a session-lifetime temporary table (DuckDB) and return it.
+
+    Used by the export loaders: unnesting records and stitching identities would otherwise be
+    recomputed by every query on the log. On Spark the plan is returned unchanged.
+    """
+    if backend_name(backend) != "duckdb":
+        return expr
+    name = _fresh_name("stored")
+    try:
+        return backend.create_table(name, obj=expr, temp=True)
+    except Exception as exc:
+        raise _translate(exc, what="reading the export") from exc
 
 
 def execute(expr: ir.Expr, backend: Any | None = None) -> Any:
@@ -440,9 +524,7 @@ def _translate(exc: BaseException, *, what: str = "running the query") -> Except
     if "no files found" in low or "no such file" in low or "path does not exist" in low:
         return DataError(f"{what}: {text.splitlines()[0]}")
     first = text.strip().splitlines()[0] if text.strip() else ""
-    return EngineError(
-        f"the query engine failed while {what}: {type(exc).__name__}: {first[:500]}"
-    )
+    return EngineError(f"the query engine failed while {what}: {type(exc).__name__}: {first[:500]}")
 
 
 def call_engine(fn: Callable[[], Any], *, what: str) -> Any:

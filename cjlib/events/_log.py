@@ -472,7 +472,7 @@ class EventLog:
         elif ttype.is_date():
             time, parsed_from_text = raw_time.cast("timestamp"), None
         elif ttype.is_string():
-            time, parsed_from_text = raw_time.try_cast("timestamp"), raw_time
+            time, parsed_from_text = _engine.text_to_utc(raw_time, backend), raw_time
         else:
             raise SchemaError(
                 [

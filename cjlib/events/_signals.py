@@ -240,6 +240,9 @@ def compute_signals(log: EventLog, spec: Any) -> SignalsResult:
     """Compute the per-customer signal table; see :meth:`EventLog.signals`."""
     items = _normalise(spec)
     known = log.event_names
+    from cjlib.events._typos import warn_unknown_names
+
+    warn_unknown_names(items, events=known, touchpoints=_touchpoints(log))
     t = log._table
     w = customer_window()
     t = t.mutate(us=log._micros(t.timestamp), prev_channel=t.channel.lag().over(w))

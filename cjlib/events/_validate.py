@@ -25,6 +25,10 @@ from cjlib.errors import Problem
 __all__ = ["DuplicateEventsWarning", "check_columns", "data_problems", "parse_times", "suggest"]
 
 
+# ISO text ending in a zone: a time of day, then Z or an offset such as +02:00 / -0500 / +01
+_AWARE_TEXT = r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|[+-]\d\d(:?\d\d)?)$"
+
+
 class DuplicateEventsWarning(UserWarning):
     """The log has identical events (same customer, time, event, channel, session, value)."""
 
@@ -71,7 +75,18 @@ def check_columns(
 
 
 def parse_times(series: pd.Series, param: str) -> tuple[pd.Series, list[Problem]]:
-    """Turn a column into tz-naive UTC wall times, reporting unparsable and mixed-zone values."""
+    """Turn a column into tz-naive UTC wall times, reporting unparsable values.
+
+    Aware values are converted to UTC whatever their offsets; naive values are UTC wall
+    times; a column mixing naive and aware values is refused (its meaning is ambiguous).
+
+    Examples
+    --------
+    >>> times, problems = parse_times(pd.Series(["2024-03-31T01:30:00+01:00",
+    ...     "2024-03-31T03:30:00+02:00"]), "ts")
+    >>> [str(t) for t in times], problems
+    (['2024-03-31 00:30:00', '2024-03-31 01:30:00'], [])
+    """
     problems: list[Problem] = []
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         return series.dt.tz_convert("UTC").dt.tz_localize(None), problems
@@ -92,12 +107,17 @@ def parse_times(series: pd.Series, param: str) -> tuple[pd.Series, list[Problem]
         _zone_of(v) for v in non_null.head(100_000) if not isinstance(v, str) or v.strip() != ""
     }
     zones.discard("?")
-    if len(zones) > 1:
+    # aware values with different offsets (a local-time log across a summer-time change)
+    # are one instant each and all go to UTC; only naive mixed with aware is ambiguous
+    if "naive" in zones and len(zones) > 1:
+        naive = [v for v in non_null.head(100_000) if _zone_of(v) == "naive"][:3]
+        aware = [v for v in non_null.head(100_000) if _zone_of(v) not in ("naive", "?")][:3]
         problems.append(
             Problem(
                 param,
-                "mixed time zones (some values aware with different offsets or mixed with "
-                "naive ones); give every timestamp the same zone or convert to UTC first",
+                "mixed time zones: naive timestamps (no zone) mixed with aware ones (with an "
+                "offset); naive ones are read as UTC, so give every value a zone or none "
+                f"(naive e.g. {naive}, aware e.g. {aware})",
                 sorted(zones)[:5],
             )
         )
@@ -171,6 +191,9 @@ def data_problems(
     }
     if raw_time is not None:
         aggs["bad_time"] = (raw_time.notnull() & table.timestamp.isnull()).sum()
+        aware = raw_time.re_search(_AWARE_TEXT)
+        aggs["aware_time"] = (raw_time.notnull() & aware).sum()
+        aggs["naive_time"] = (raw_time.notnull() & ~aware & table.timestamp.notnull()).sum()
     counts = execute(table.aggregate(**aggs)).iloc[0]
     problems = []
     n = int(counts["n"])
@@ -187,6 +210,22 @@ def data_problems(
                 names["timestamp"],
                 f"{bad_time} timestamps cannot be parsed",
                 examples.tolist(),
+            )
+        )
+    n_aware = int(counts.get("aware_time", 0) or 0)
+    n_naive = int(counts.get("naive_time", 0) or 0)
+    if n_aware and n_naive:
+        aware = raw_time.re_search(_AWARE_TEXT)
+        examples = [
+            execute(table.filter(cond).select(raw_time).limit(2)).iloc[:, 0].tolist()
+            for cond in (raw_time.notnull() & ~aware, raw_time.notnull() & aware)
+        ]
+        problems.append(
+            Problem(
+                names["timestamp"],
+                f"mixed time zones: {n_naive} naive timestamps (no zone) mixed with {n_aware} "
+                "aware ones (with an offset); naive ones would be read as UTC, so give every "
+                f"value a zone or none (naive e.g. {examples[0]}, aware e.g. {examples[1]})",
             )
         )
     null_time = int(counts["null_time"] or 0) - bad_time
