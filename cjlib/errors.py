@@ -20,6 +20,7 @@ __all__ = [
     "CjlibError",
     "DataError",
     "EngineError",
+    "FileFormatError",
     "MapValidationError",
     "NotFittedError",
     "Problem",
@@ -80,6 +81,23 @@ class SchemaError(_ProblemsError):
     """A table does not follow its data contract; ``.problems`` lists every failure."""
 
     title = "table does not follow its data contract"
+
+
+class FileFormatError(DataError):
+    """A data file (CSV, Parquet...) cannot be parsed.
+
+    Attributes
+    ----------
+    filename : str
+        The file.
+    line : int or None
+        1-based line of the problem, when the parser reports one.
+    """
+
+    def __init__(self, message: str, *, filename: str, line: int | None = None) -> None:
+        self.filename = filename
+        self.line = line
+        super().__init__(message)
 
 
 class EngineError(CjlibError, RuntimeError):

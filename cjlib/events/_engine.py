@@ -41,6 +41,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from cjlib.errors import DataError, EngineError
+from cjlib.events._readers import file_format_error
 
 __all__ = [
     "DuckDBSettings",
@@ -317,7 +318,12 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
         try:
             backend.con.execute(sql)
         except Exception as exc:
-            raise _translate(exc, what=f"reading Parquet {path!r}") from exc
+            translated = _translate(exc, what=f"reading Parquet {path!r}")
+            if type(translated) is EngineError and "InvalidInput" in type(exc).__name__:
+                raise file_format_error(
+                    path, exc, kind="Parquet", what="path", allowed="Parquet file(s)"
+                ) from None
+            raise translated from exc
         return backend.table(name), "__cjlib_seq"
 
     from pyspark.sql import functions as sf
