@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "CjlibError",
+    "CjlibWarning",
     "DataError",
+    "DegenerateDataWarning",
     "EngineError",
     "FileFormatError",
     "MapValidationError",
@@ -106,3 +108,12 @@ class EngineError(CjlibError, RuntimeError):
 
 class NotFittedError(CjlibError, AttributeError):
     """A model was used before ``fit`` was called."""
+
+
+class CjlibWarning(UserWarning):
+    """Base class of the warnings cjlib raises on purpose."""
+
+
+class DegenerateDataWarning(CjlibWarning):
+    """The data cannot support the estimate asked for (no variation, separation,
+    non-identifiable model...); the result says so too, in ``.warnings`` and the summary."""
