@@ -20,6 +20,7 @@ __all__ = [
     "CjlibError",
     "CjlibWarning",
     "DataError",
+    "DataWarning",
     "DegenerateDataWarning",
     "EngineError",
     "FileFormatError",
@@ -117,3 +118,7 @@ class CjlibWarning(UserWarning):
 class DegenerateDataWarning(CjlibWarning):
     """The data cannot support the estimate asked for (no variation, separation,
     non-identifiable model...); the result says so too, in ``.warnings`` and the summary."""
+
+
+class DataWarning(CjlibWarning):
+    """Some input rows were left out or matched nothing; the result says how many, with examples."""

@@ -162,9 +162,10 @@ def _binary_row(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[dict[str, A
     if n1 == 0 or n0 == 0 or a + c == 0 or a + c == n1 + n0:
         row.update(effect=np.nan, ci_low=np.nan, ci_high=np.nan, p=np.nan, test="none")
         if n1 == 0 or n0 == 0:
-            reason = f"the signal is constant ({'all' if n0 == 0 else 'no'} customers exposed)"
+            exposed = "all" if n0 == 0 else "no"
+            reason = f"no variation in the signal ({exposed} customers exposed)"
         else:
-            reason = f"the outcome is {int(a + c > 0)} for all {n1 + n0} customers (no variation)"
+            reason = f"no variation in the outcome ({int(a + c > 0)} for all {n1 + n0} customers)"
         notes.append(f"{reason}; no comparison possible")
         return row, notes
     row["effect"] = row["rate_exposed"] - row["rate_unexposed"]
