@@ -282,8 +282,9 @@ def evaluate_change(
     if not keep.all():
         missing_time, missing_metric = int(times.isna().sum()), int(metric.isna().sum())
         message = (
-            f"{int((~keep).sum())} rows left out: {missing_time} with a missing or unparsable "
-            f"{time_col!r} (NaT), {missing_metric} with a missing {metric_col!r} (e.g. rows "
+            f"{int((~keep).sum())} rows with a missing {metric_col!r} or {time_col!r} were left "
+            f"out ({missing_time} with a missing or unparsable {time_col!r} (NaT), "
+            f"{missing_metric} with a missing {metric_col!r}; e.g. rows "
             f"{data.index[~keep][:3].tolist()})"
         )
         warnings.warn(f"evaluate_change: {message}", DataWarning, stacklevel=2)
