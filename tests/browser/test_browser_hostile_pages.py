@@ -122,10 +122,9 @@ def test_no_payload_runs_on_any_page(page, pages):
     problems = {}
     for name, path in written.items():
         before = (len(log.dialogs), len(log.page_errors), len(log.remote_requests))
-        pg.goto(path.as_uri())
-        pg.wait_for_load_state("load")
+        pg.goto(path.as_uri(), wait_until="load", timeout=180_000)  # 2 shared cores: be patient
         if name in ("report", "figures"):
-            pg.wait_for_selector(".main-svg", state="attached", timeout=30_000)
+            pg.wait_for_selector(".main-svg", state="attached", timeout=120_000)
         pg.wait_for_timeout(150)  # let onerror/onload handlers fire if any were parsed
         pwned = pg.evaluate("window.__pwned")
         after = (len(log.dialogs), len(log.page_errors), len(log.remote_requests))
