@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
-        return int(args.run(args))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            code = int(args.run(args))
+        _print_warnings(caught)
+        return code
     except MapValidationError as exc:
         return _fail(
             f"{exc.problems[0]} "
@@ -62,6 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"unexpected {type(exc).__name__}: {first[:300]} (this is a cjlib bug or an "
             "input it does not check yet; rerun with CJLIB_TRACEBACK=1 for the traceback)"
         )
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Each distinct warning as one line on stderr (the data problems the report also shows)."""
+    ours = [w for w in caught if w.category.__module__.startswith("cjlib")]
+    for message in dict.fromkeys(" ".join(str(w.message).split()) for w in ours):
+        print(f"cjlib: warning: {message}", file=sys.stderr)
 
 
 def _fail(message: str) -> int:

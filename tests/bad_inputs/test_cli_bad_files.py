@@ -116,3 +116,23 @@ def test_alias_bomb_fails_fast_under_a_memory_cap(files: dict[str, Path]) -> Non
     assert "MemoryError" not in done.stderr and "Traceback" not in done.stderr
     assert "&a0" in done.stderr
     assert elapsed < 15, f"took {elapsed:.1f} s"
+
+
+def test_cli_prints_cjlib_warnings_as_one_line_each_and_hides_dependencies(capsys) -> None:
+    import warnings
+
+    from cjlib.cli import _print_warnings
+    from cjlib.errors import DegenerateDataWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            warnings.warn(
+                "link('churned'): x: no variation\nin the outcome",
+                DegenerateDataWarning,
+                stacklevel=1,
+            )
+        warnings.warn("fetch_arrow_table() is deprecated", DeprecationWarning, stacklevel=1)
+    _print_warnings(caught)
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["cjlib: warning: link('churned'): x: no variation in the outcome"]
