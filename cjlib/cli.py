@@ -14,7 +14,9 @@ telco  Mobile telecom provider: ...
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
-        return int(args.run(args))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            code = int(args.run(args))
+        _print_warnings(caught)
+        return code
     except MapValidationError as exc:
         return _fail(
             f"{exc.problems[0]} "
@@ -51,6 +57,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"file not found: {exc.filename or exc}")
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except Exception as exc:  # never a traceback for the user; CJLIB_TRACEBACK=1 shows it
+        if os.environ.get("CJLIB_TRACEBACK"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return _fail(
+            f"unexpected {type(exc).__name__}: {first[:300]} (this is a cjlib bug or an "
+            "input it does not check yet; rerun with CJLIB_TRACEBACK=1 for the traceback)"
+        )
+
+
+def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Each distinct warning as one line on stderr (the data problems the report also shows)."""
+    ours = [w for w in caught if w.category.__module__.startswith("cjlib")]
+    for message in dict.fromkeys(" ".join(str(w.message).split()) for w in ours):
+        print(f"cjlib: warning: {message}", file=sys.stderr)
 
 
 def _fail(message: str) -> int:
@@ -227,19 +250,24 @@ def _read_events(args: argparse.Namespace) -> Any:
 def _read_table(path: str, option: str) -> Any:
     import pandas as pd
 
+    from cjlib.events._readers import read_csv_frame, read_parquet_frame
+
     suffix = _suffix(path, option)
-    try:
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        header = pd.read_csv(path, nrows=0).columns
-        dates = [c for c in DATE_COLUMNS if c in header]
-        return pd.read_csv(path, parse_dates=dates)
-    except (ValueError, OSError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
-        raise DataError(
-            f"{option}: cannot read {path!r} as {suffix}: {str(exc).splitlines()[0]}"
-        ) from None
+    if suffix == ".parquet":
+        return read_parquet_frame(path, what=option)
+    header = read_csv_frame(path, what=option, nrows=0).columns
+    dates = [c for c in DATE_COLUMNS if c in header]
+    table = read_csv_frame(path, what=option)
+    for column in dates:  # parsed here, not by read_csv, so a bad date is named, not kept as text
+        parsed = pd.to_datetime(table[column], errors="coerce", format="mixed")
+        bad = table[column][parsed.isna() & table[column].notna()]
+        if len(bad):
+            raise DataError(
+                f"{option}: column {column!r} of {path!r} has {len(bad)} value(s) that are not "
+                f"dates, e.g. {bad.head(3).tolist()}; allowed: ISO dates such as 2024-01-31"
+            )
+        table[column] = parsed
+    return table
 
 
 def _run_validate(args: argparse.Namespace) -> int:

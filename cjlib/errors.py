@@ -18,8 +18,12 @@ from dataclasses import dataclass
 
 __all__ = [
     "CjlibError",
+    "CjlibWarning",
     "DataError",
+    "DataWarning",
+    "DegenerateDataWarning",
     "EngineError",
+    "FileFormatError",
     "MapValidationError",
     "NotFittedError",
     "Problem",
@@ -82,9 +86,39 @@ class SchemaError(_ProblemsError):
     title = "table does not follow its data contract"
 
 
+class FileFormatError(DataError):
+    """A data file (CSV, Parquet...) cannot be parsed.
+
+    Attributes
+    ----------
+    filename : str
+        The file.
+    line : int or None
+        1-based line of the problem, when the parser reports one.
+    """
+
+    def __init__(self, message: str, *, filename: str, line: int | None = None) -> None:
+        self.filename = filename
+        self.line = line
+        super().__init__(message)
+
+
 class EngineError(CjlibError, RuntimeError):
     """The query engine failed (out of memory, out of disk, unavailable engine...)."""
 
 
 class NotFittedError(CjlibError, AttributeError):
     """A model was used before ``fit`` was called."""
+
+
+class CjlibWarning(UserWarning):
+    """Base class of the warnings cjlib raises on purpose."""
+
+
+class DegenerateDataWarning(CjlibWarning):
+    """The data cannot support the estimate asked for (no variation, separation,
+    non-identifiable model...); the result says so too, in ``.warnings`` and the summary."""
+
+
+class DataWarning(CjlibWarning):
+    """Some input rows were left out or matched nothing; the result says how many, with examples."""

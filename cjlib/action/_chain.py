@@ -105,6 +105,11 @@ def _paths_table(
             raise DataError(
                 f"success must name the success event of the event log; got {success!r}"
             )
+        if success not in source.event_names:
+            raise DataError(
+                f"success: {success!r} never occurs in the log; allowed: an event of the log, "
+                f"e.g. {source.event_names[:12]}"
+            )
         result = source.paths(success, by=by, journey_map=journey_map)
         return result.table, success
     raise DataError(

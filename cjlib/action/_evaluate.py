@@ -27,7 +27,7 @@ from cjlib.action._inputs import as_frame, check_choice, check_probability, requ
 from cjlib.action._result import ActionResult, plain
 from cjlib.action._serial import ERRORS
 from cjlib.action._warnings import PreTrendWarning
-from cjlib.errors import DataError
+from cjlib.errors import DataError, DataWarning, DegenerateDataWarning
 
 __all__ = ["ChangeEvaluation", "evaluate_change"]
 
@@ -280,9 +280,24 @@ def evaluate_change(
     metric = _as_numeric(data[metric_col], metric_col)
     keep = metric.notna() & times.notna()
     if not keep.all():
-        notes.append(
-            f"{int((~keep).sum())} rows with a missing {metric_col!r} or {time_col!r} were left out"
+        missing_time, missing_metric = int(times.isna().sum()), int(metric.isna().sum())
+        message = (
+            f"{int((~keep).sum())} rows with a missing {metric_col!r} or {time_col!r} were left "
+            f"out ({missing_time} with a missing or unparsable {time_col!r} (NaT), "
+            f"{missing_metric} with a missing {metric_col!r}; e.g. rows "
+            f"{data.index[~keep][:3].tolist()})"
         )
+        warnings.warn(f"evaluate_change: {message}", DataWarning, stacklevel=2)
+        notes.append(message)
+    kept = metric[keep]
+    if len(kept) and kept.nunique() == 1:
+        message = (
+            f"{metric_col!r} is constant ({kept.iloc[0]:g} in all {len(kept)} rows): there "
+            "is no variation to attribute to the change; the effect is 0 by construction "
+            "and its interval and p-value are meaningless"
+        )
+        warnings.warn(f"evaluate_change: {message}", DegenerateDataWarning, stacklevel=2)
+        notes.append(message)
     periods = _to_periods(times[keep], freq)
     change_period = _to_periods(pd.Series([change]), freq).iloc[0]
     work = pd.DataFrame(
@@ -304,20 +319,24 @@ def evaluate_change(
         "first post period": str(change_period),
         "freq": freq,
     }
-    if resolved == "its":
-        table_out, series, pre_trend = _run_its(
-            work, metric_col, agg, alpha, errors, hac_lags, seasonality, harmonics, info
-        )
-    else:
-        table_out, series, pre_trend = _run_did(
+    constant = len(kept) > 0 and kept.nunique() == 1
+    # a constant metric has zero total variance: R² divides by it (already warned above)
+    with np.errstate(
+        divide="ignore" if constant else "warn", invalid="ignore" if constant else "warn"
+    ):
+        table_out, series, pre_trend = _run_method(
+            resolved,
             work,
+            metric_col,
             group_col,
             treated,
-            unit_col is not None,
+            unit_col,
             agg,
             alpha,
             errors,
             hac_lags,
+            seasonality,
+            harmonics,
             info,
             notes,
         )
@@ -346,6 +365,31 @@ def evaluate_change(
         alpha=alpha,
         info=info,
         warnings=notes,
+    )
+
+
+def _run_method(
+    resolved: str,
+    work: pd.DataFrame,
+    metric_col: str,
+    group_col: str | None,
+    treated: Any,
+    unit_col: str | None,
+    agg: str,
+    alpha: float,
+    errors: str,
+    hac_lags: int | None,
+    seasonality: int | None,
+    harmonics: int | None,
+    info: dict[str, Any],
+    notes: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    if resolved == "its":
+        return _run_its(
+            work, metric_col, agg, alpha, errors, hac_lags, seasonality, harmonics, info
+        )
+    return _run_did(
+        work, group_col, treated, unit_col is not None, agg, alpha, errors, hac_lags, info, notes
     )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import fnmatch
 import html
+import warnings as _warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ import pandas as pd
 from cjlib._proportions import wilson_interval
 from cjlib.action._result import ActionResult, plain
 from cjlib.action._scores import check_surveys, score_summary, to_emotion
-from cjlib.errors import DataError
+from cjlib.errors import DataError, DataWarning
 from cjlib.map._model import JourneyMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -254,19 +255,21 @@ def _personas_of(
             persona = persona.fillna(own)
         unmatched = customers.loc[persona.isna() & customers[segment_col].notna(), segment_col]
         if len(unmatched):
-            warnings.append(
+            _warn(
+                warnings,
                 f"{len(unmatched)} customers have a {segment_col!r} no persona of the map "
-                f"declares (e.g. {sorted(unmatched.astype(str).unique())[:3]}); they count "
-                "in the '(all)' figures only"
+                f"declares (e.g. {sorted(unmatched.astype(str).unique())[:3]}; declared "
+                f"{sorted(by_segment)}); they count in the '(all)' figures only",
             )
     elif persona_col in customers.columns:
         persona = customers[persona_col].where(customers[persona_col].isin(known))
         unknown = customers.loc[persona.isna() & customers[persona_col].notna(), persona_col]
         if len(unknown):
-            warnings.append(
+            _warn(
+                warnings,
                 f"{len(unknown)} customers have a {persona_col!r} that is not a persona id of "
                 f"the map (e.g. {sorted(unknown.astype(str).unique())[:3]}; known "
-                f"{sorted(known)})"
+                f"{sorted(known)}); they count in the '(all)' figures only",
             )
     else:
         raise DataError(
@@ -275,6 +278,12 @@ def _personas_of(
             f"{list(customers.columns)}"
         )
     return pd.Series(persona.to_numpy(), index=ids.to_numpy()).dropna()
+
+
+def _warn(notes: list[str], message: str) -> None:
+    """Keep ``message`` for the result's warnings and raise it as a Python warning."""
+    notes.append(message)
+    _warnings.warn(f"measure: {message}", DataWarning, stacklevel=4)
 
 
 def _survey_touchpoints(

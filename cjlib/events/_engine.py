@@ -41,6 +41,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from cjlib.errors import DataError, EngineError
+from cjlib.events._readers import file_format_error
 
 __all__ = [
     "DuckDBSettings",
@@ -263,12 +264,12 @@ def register_pandas(df: pd.DataFrame, backend: Any) -> ir.Table:
             raise _translate(exc) from exc
         finally:
             raw.unregister(view)
-        return backend.table(name)
+        return table_of(backend, name)
     if backend_name(backend) == "pyspark":
         session = backend._session
         sdf = session.createDataFrame(df)
         sdf.createOrReplaceTempView(name)
-        return backend.table(name)
+        return table_of(backend, name)
     raise EngineError(f"unsupported backend {backend_name(backend)!r}")  # pragma: no cover
 
 
@@ -277,7 +278,7 @@ def table_from_spark(spark_df: Any) -> tuple[ir.Table, Any]:
     backend = spark_backend(spark_df.sparkSession)
     name = _fresh_name("spark")
     spark_df.createOrReplaceTempView(name)
-    return backend.table(name), backend
+    return table_of(backend, name), backend
 
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -317,8 +318,13 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
         try:
             backend.con.execute(sql)
         except Exception as exc:
-            raise _translate(exc, what=f"reading Parquet {path!r}") from exc
-        return backend.table(name), "__cjlib_seq"
+            translated = _translate(exc, what=f"reading Parquet {path!r}")
+            if type(translated) is EngineError and "InvalidInput" in type(exc).__name__:
+                raise file_format_error(
+                    path, exc, kind="Parquet", what="path", allowed="Parquet file(s)"
+                ) from None
+            raise translated from exc
+        return table_of(backend, name), "__cjlib_seq"
 
     from pyspark.sql import functions as sf
 
@@ -344,7 +350,7 @@ def read_parquet(path: str | os.PathLike[str], backend: Any) -> tuple[ir.Table, 
         raise _translate(exc, what=f"reading Parquet {path!r}") from exc
     name = _fresh_name("parquet")
     sdf.createOrReplaceTempView(name)
-    return backend.table(name), "__cjlib_seq"
+    return table_of(backend, name), "__cjlib_seq"
 
 
 @ibis.udf.scalar.builtin(name="epoch_us")
@@ -460,7 +466,8 @@ def materialized(expr: ir.Table, backend: Any) -> Iterator[ir.Table]:
     name = _fresh_name("tmp")
     try:
         # create_table (not raw SQL) so in-memory tables the expression uses get registered
-        table = backend.create_table(name, obj=expr, temp=True)
+        with quiet_dependencies():
+            table = backend.create_table(name, obj=expr, temp=True)
     except Exception as exc:
         raise _translate(exc) from exc
     try:
@@ -479,19 +486,38 @@ def stored(expr: ir.Table, backend: Any) -> ir.Table:
         return expr
     name = _fresh_name("stored")
     try:
-        return backend.create_table(name, obj=expr, temp=True)
+        with quiet_dependencies():
+            return backend.create_table(name, obj=expr, temp=True)
     except Exception as exc:
         raise _translate(exc, what="reading the export") from exc
+
+
+@contextlib.contextmanager
+def quiet_dependencies() -> Iterator[None]:
+    """Hide deprecation warnings raised inside Ibis/DuckDB by their calls to each other.
+
+    Ibis 12 calls ``fetch_arrow_table``/``fetch_record_batch``, which DuckDB 2.0 deprecates.
+    Nothing cjlib or its user can change; such a warning must not reach the user. Only these
+    two messages are hidden, and only while cjlib is inside an engine call.
+    """
+    with warnings.catch_warnings():
+        for method in ("fetch_arrow_table", "fetch_record_batch"):
+            warnings.filterwarnings(
+                "ignore", message=rf"{method}\(\) is deprecated", category=DeprecationWarning
+            )
+        yield
+
+
+def table_of(backend: Any, name: str) -> ir.Table:
+    """``backend.table(name)`` (its schema query goes through a deprecated DuckDB method)."""
+    with quiet_dependencies():
+        return backend.table(name)
 
 
 def execute(expr: ir.Expr, backend: Any | None = None) -> Any:
     """Run an expression and return pandas, turning engine failures into cjlib errors."""
     try:
-        with warnings.catch_warnings():
-            # Ibis 12 calls a DuckDB 2.0 method that DuckDB now flags as deprecated
-            warnings.filterwarnings(
-                "ignore", message=".*fetch_arrow_table.*", category=DeprecationWarning
-            )
+        with quiet_dependencies():
             if backend is None:
                 return expr.execute()
             return backend.execute(expr)

@@ -32,6 +32,7 @@ import pandas as pd
 from cjlib.errors import DataError, Problem, SchemaError
 from cjlib.events import _engine
 from cjlib.events._common import ORDER
+from cjlib.events._readers import read_csv_frame
 from cjlib.events._validate import (
     DuplicateEventsWarning,
     check_columns,
@@ -307,6 +308,12 @@ class EventLog:
         **read_csv_kwargs
             Passed to :func:`pandas.read_csv` (e.g. ``sep=";"``).
 
+        Raises
+        ------
+        cjlib.errors.FileFormatError
+            The file is not parsable CSV (an unclosed quote, a row with too many fields,
+            bytes that are not UTF-8...); the message names the file and the line.
+
         Examples
         --------
         >>> log = EventLog.read_csv("events.csv")  # doctest: +SKIP
@@ -314,7 +321,7 @@ class EventLog:
         if not os.path.exists(path):
             raise DataError(f"path: no such file {os.fspath(path)!r}")
         read_csv_kwargs.setdefault("dtype", str)
-        df = pd.read_csv(path, **read_csv_kwargs)
+        df = read_csv_frame(path, what="path", **read_csv_kwargs)
         return cls.from_pandas(
             df,
             customer_col=customer_col,

@@ -2,6 +2,11 @@
 
 YAML is parsed with PyYAML's safe loader (a subclass that also refuses duplicate keys, which
 plain YAML silently resolves by keeping the last one). Syntax errors name the line and column.
+
+Map files are treated as untrusted input: before anything is built, the file's size, nesting
+depth and number of values are checked against the limits below, and YAML anchors and aliases
+(``&name`` / ``*name``) are refused, so an "alias bomb" (billion laughs) fails in milliseconds
+instead of expanding into gigabytes. docs/limits.md explains each limit.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +25,13 @@ from cjlib.map._model import JourneyMap
 __all__ = ["MapSyntaxError", "read_map", "write_map"]
 
 _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+#: Largest map file read, in bytes (a 30-touchpoint map is about 20 kB).
+MAX_MAP_BYTES = 10 * 1024 * 1024
+#: Deepest nesting of mappings/lists (the format itself needs 8 levels).
+MAX_MAP_DEPTH = 64
+#: Most values (scalars, mappings, lists) in one map file.
+MAX_MAP_NODES = 500_000
 
 
 class MapSyntaxError(MapValidationError):
@@ -37,7 +50,9 @@ class MapSyntaxError(MapValidationError):
         self.filename = filename
         self.line = line
         self.column = column
-        where = filename if line is None else f"{filename}, line {line}, column {column}"
+        where = filename if line is None else f"{filename}, line {line}"
+        if line is not None and column is not None:
+            where = f"{where}, column {column}"
         super().__init__([Problem(where, message)])
 
 
@@ -101,12 +116,56 @@ def _yaml_dumper() -> type:
     return Dumper
 
 
+def _check_yaml_events(text: str, filename: str) -> None:
+    """Refuse anchors, aliases, too deep nesting and too many values, before composing."""
+    import yaml
+
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=_yaml_loader()):
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            kind, sign = ("alias", "*") if isinstance(event, yaml.AliasEvent) else ("anchor", "&")
+            raise _syntax_at(
+                filename,
+                event.start_mark,
+                f"YAML {kind} {sign}{event.anchor} is not allowed in a map file; anchors (&name) "
+                "and aliases (*name) are refused so a file cannot expand into a huge map: "
+                "write each value out in full",
+            )
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_MAP_NODES:
+                raise _syntax_at(
+                    filename,
+                    event.start_mark,
+                    f"the file has more than {MAX_MAP_NODES:,} values (the limit "
+                    "cjlib.map._io.MAX_MAP_NODES; see docs/limits.md)",
+                )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_MAP_DEPTH:
+                raise _syntax_at(
+                    filename,
+                    event.start_mark,
+                    f"nesting deeper than {MAX_MAP_DEPTH} levels of mappings/lists (got "
+                    f"{depth}; the limit cjlib.map._io.MAX_MAP_DEPTH, see docs/limits.md)",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _syntax_at(filename: str, mark: Any, message: str) -> MapSyntaxError:
+    if mark is None:
+        return MapSyntaxError(filename, message, None, None)
+    return MapSyntaxError(filename, message, mark.line + 1, mark.column + 1)
+
+
 def _parse_yaml(text: str, filename: str) -> tuple[Any, dict[str, int]]:
     """Return the document and the line (1-based) of every field path in it."""
     import yaml
 
     loader = _yaml_loader()(text)
     try:
+        _check_yaml_events(text, filename)
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -163,11 +222,38 @@ def _with_lines(err: MapValidationError, lines: dict[str, int], filename: str) -
     return MapValidationError(problems, title=f"invalid journey map in {filename}")
 
 
+_JSON_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}\n]')
+
+
+def _check_json_depth(text: str, filename: str) -> None:
+    """Refuse nesting deeper than MAX_MAP_DEPTH before ``json`` recurses into it."""
+    depth, line, line_start = 0, 1, 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token == "\n":
+            line, line_start = line + 1, match.end()
+        elif token in "[{":
+            depth += 1
+            if depth > MAX_MAP_DEPTH:
+                raise MapSyntaxError(
+                    filename,
+                    f"nesting deeper than {MAX_MAP_DEPTH} levels of objects/arrays (the limit "
+                    "cjlib.map._io.MAX_MAP_DEPTH, see docs/limits.md)",
+                    line,
+                    match.start() - line_start + 1,
+                )
+        elif token in "]}":
+            depth -= 1
+
+
 def _parse_json(text: str, filename: str) -> Any:
+    _check_json_depth(text, filename)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise MapSyntaxError(filename, exc.msg, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise MapSyntaxError(filename, "nesting too deep for the JSON parser", None, None) from None
 
 
 def read_map(path: str | os.PathLike[str]) -> JourneyMap:
@@ -207,7 +293,26 @@ def read_map(path: str | os.PathLike[str]) -> JourneyMap:
     """
     file = Path(path)
     fmt = _format_of(file)
-    text = file.read_text(encoding="utf-8")
+    size = file.stat().st_size
+    if size > MAX_MAP_BYTES:
+        raise MapSyntaxError(
+            str(file),
+            f"the file is {size:,} bytes; map files are limited to {MAX_MAP_BYTES:,} bytes "
+            "(cjlib.map._io.MAX_MAP_BYTES, see docs/limits.md)",
+            None,
+            None,
+        )
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        raise MapSyntaxError(
+            str(file),
+            f"byte {exc.object[exc.start : exc.start + 1]!r} at offset {exc.start} is not "
+            "UTF-8; map files must be UTF-8 text",
+            line,
+            None,
+        ) from None
     lines: dict[str, int] = {}
     if fmt == "yaml":
         data, lines = _parse_yaml(text, str(file))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from cjlib.errors import DataError
+from cjlib.errors import DataError, DegenerateDataWarning
 from cjlib.stats._model_base import MLModel, boundary_warnings, check_summary_columns
 from cjlib.stats._rfm import _as_float_array
 
@@ -63,6 +64,22 @@ def _log_likelihood_gradient(
             - np.where(x > 0, w_dead / np.maximum(b + x - 1, 1e-300), 0.0)
         )
     return np.column_stack([d_r, d_alpha, d_a, d_b])
+
+
+def _identifiability_warnings(x: np.ndarray, n_groups: int, frequency_col: str) -> list[str]:
+    """Data that cannot pin down r, alpha, a and b (the likelihood has no interior maximum)."""
+    if len(x) and (x == 0).all():
+        return [
+            f"every customer has {frequency_col} 0 (no repeat purchase): the purchase rate and "
+            "dropout parameters are not identifiable, so r, alpha, a, b are meaningless; "
+            "fit on a longer window or more customers"
+        ]
+    if n_groups < 4:
+        return [
+            f"only {n_groups} distinct (frequency, recency, T) histories for 4 parameters: "
+            "the parameters are not identifiable"
+        ]
+    return []
 
 
 class BetaGeoModel(MLModel):
@@ -170,6 +187,10 @@ class BetaGeoModel(MLModel):
         self.converged_ = converged
         self.warnings_ = [] if converged else ["the optimiser did not report convergence"]
         self.warnings_ += boundary_warnings(self.params_)
+        degenerate = _identifiability_warnings(x, len(grouped), frequency_col)
+        self.warnings_ += degenerate
+        for message in degenerate:
+            warnings.warn(f"BetaGeoModel.fit: {message}", DegenerateDataWarning, stacklevel=2)
         return self
 
     def _inputs(self, frequency: Any, recency: Any, T: Any) -> tuple[np.ndarray, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cjlib.errors import DataError
+from cjlib.errors import DataError, DegenerateDataWarning
 from cjlib.stats._checks import (
     as_names,
     binary_values,
@@ -119,6 +120,10 @@ class LinkResult(StatsResult):
         )
 
 
+#: Notes meaning the estimate is missing or not to be trusted: also raised as Python warnings.
+_DEGENERATE = ("no comparison possible", "no test possible", "separation", "did not converge")
+
+
 def _exposure(series: pd.Series) -> tuple[np.ndarray, str]:
     """0/1 exposure of a signal column: binary as is, counts/amounts as ``> 0``."""
     name = str(series.name)
@@ -156,7 +161,12 @@ def _binary_row(x: np.ndarray, y: np.ndarray, alpha: float) -> tuple[dict[str, A
     notes: list[str] = []
     if n1 == 0 or n0 == 0 or a + c == 0 or a + c == n1 + n0:
         row.update(effect=np.nan, ci_low=np.nan, ci_high=np.nan, p=np.nan, test="none")
-        notes.append("no variation in the signal or the outcome; no comparison possible")
+        if n1 == 0 or n0 == 0:
+            exposed = "all" if n0 == 0 else "no"
+            reason = f"no variation in the signal ({exposed} customers exposed)"
+        else:
+            reason = f"no variation in the outcome ({int(a + c > 0)} for all {n1 + n0} customers)"
+        notes.append(f"{reason}; no comparison possible")
         return row, notes
     row["effect"] = row["rate_exposed"] - row["rate_unexposed"]
     row["ci_low"], row["ci_high"] = newcombe_diff_ci(a, n1, c, n0, alpha)
@@ -354,7 +364,11 @@ def link(
         row["signal"] = signal
         row["definition"] = definition
         row["warning"] = "; ".join(notes)
-        all_notes += [f"{signal}: {n}" if not n.startswith(signal) else n for n in notes]
+        named = [f"{signal}: {n}" if not n.startswith(signal) else n for n in notes]
+        all_notes += named
+        for note in named:
+            if any(marker in note for marker in _DEGENERATE):
+                warnings.warn(f"link({outcome!r}): {note}", DegenerateDataWarning, stacklevel=2)
         rows.append(row)
 
     out = pd.DataFrame(rows).set_index("signal")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cjlib.errors import DataError
+from cjlib.errors import DataError, DegenerateDataWarning
 from cjlib.stats._checks import (
     binary_values,
     check_probability,
@@ -151,11 +152,17 @@ def _km_one(time: np.ndarray, event: np.ndarray, alpha: float) -> tuple[pd.DataF
     low, high = np.minimum(a, b), np.maximum(a, b)
     low = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, low))
     high = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, high))
+    if not len(s):  # no event at all: the curve is the single point S(0) = 1
+        s, se = np.array([1.0]), np.array([0.0])
+        low = high = np.array([1.0])
+        sf_times, sf_risk, sf_events = np.array([0.0]), np.array([len(time)]), np.array([0])
+    else:
+        sf_times, sf_risk, sf_events = sf.surv_times, sf.n_risk, sf.n_events
     curve = pd.DataFrame(
         {
-            "time": np.asarray(sf.surv_times, dtype=float),
-            "n_at_risk": np.asarray(sf.n_risk, dtype=int),
-            "n_events": np.asarray(sf.n_events, dtype=int),
+            "time": np.asarray(sf_times, dtype=float),
+            "n_at_risk": np.asarray(sf_risk, dtype=int),
+            "n_events": np.asarray(sf_events, dtype=int),
             "survival": s,
             "se": se,
             "ci_low": low,
@@ -252,7 +259,9 @@ def survival(
         curves.append(curve)
         medians.append({"group": label, **med})
         if med["events"] == 0:
-            notes.append(f"group {label!r} has no events; its curve stays at 1")
+            note = f"group {label!r} has no events ({med['n']} censored); its curve stays at 1"
+            notes.append(note)
+            warnings.warn(f"survival: {note}", DegenerateDataWarning, stacklevel=2)
     logrank = None
     if len(labels) > 1:
         from statsmodels.duration.survfunc import survdiff
