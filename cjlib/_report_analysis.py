@@ -111,7 +111,11 @@ def _linked_signals(
         out.skipped["signals"] = "every customer in the landmark cohort has the same churn outcome"
         return
     out.link = link(
-        table, outcome="churned", signals=list(out.signal_touchpoints), controls=list(controls)
+        table,
+        outcome="churned",
+        higher_is_worse=True,
+        signals=list(out.signal_touchpoints),
+        controls=list(controls),
     )
     out.moments = moments_that_matter(
         out.measured, out.link, signal_touchpoints=out.signal_touchpoints

@@ -439,7 +439,10 @@ def prioritise(
     uncovered = uncovered[uncovered["value_at_risk"].abs() > 0]
     uncovered = uncovered.sort_values("value_at_risk", key=np.abs, ascending=False)
     currency = str(journey_map.metadata.get("currency", "")) if journey_map.metadata else ""
-    info = {"map": journey_map.id, "method": method, "opportunities": len(table),
+    facts = getattr(moments, "info", None)  # a DataFrame's .info is a method, not facts
+    direction = facts.get("direction") if isinstance(facts, Mapping) else None
+    info = {"map": journey_map.id, **({"direction": direction} if direction else {}),
+            "method": method, "opportunities": len(table),
             "measured": int(measured.sum()), "impact_threshold": threshold,
             "effort_threshold": effort_threshold,
             "expected_value_total": float(table["expected_value"].sum())}

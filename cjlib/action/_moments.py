@@ -37,6 +37,7 @@ import pandas as pd
 from cjlib.action._result import ActionResult
 from cjlib.errors import DataError
 from cjlib.map._model import SEVERITIES, JourneyMap, PainPoint, Stage, Touchpoint
+from cjlib.stats._link import check_direction, direction_words
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -215,6 +216,29 @@ def _locate(
 
 
 # ----------------------------------------------------------------------------- numbers
+def _direction(link_result: Any, higher_is_worse: Any) -> bool:
+    """The outcome's direction: the argument, else the one stated on the link result."""
+    given = check_direction(higher_is_worse)
+    stated = getattr(link_result, "higher_is_worse", None)
+    if stated is None:
+        stated = getattr(link_result, "info", {}).get("higher_is_worse")
+    stated = check_direction(stated, "link_result.higher_is_worse")
+    outcome = getattr(link_result, "outcome", None) or "the outcome"
+    if given is not None and stated is not None and given != stated:
+        raise DataError(
+            f"higher_is_worse={given} contradicts the link result, which states "
+            f"{direction_words(outcome, stated)!r}; pass the same direction or leave "
+            "higher_is_worse=None to use the link's"
+        )
+    if given is None and stated is None:
+        raise DataError(
+            f"the direction of outcome {outcome!r} is not stated: pass higher_is_worse=True "
+            "(a higher outcome is a loss, e.g. churned) or higher_is_worse=False (a gain, "
+            "e.g. purchased or revenue) to cjlib.stats.link(...) or to moments_that_matter(...)"
+        )
+    return given if given is not None else bool(stated)
+
+
 def _horizon_factor(horizon: Any, period: tuple[pd.Timestamp, pd.Timestamp]) -> tuple[float, str]:
     if horizon is None:
         return 1.0, ""
@@ -342,8 +366,11 @@ def moments_that_matter(
         turned into a risk difference at the unexposed risk (Zhang & Yu 1998). Continuous:
         the difference in means or the adjusted (OLS) difference.
     higher_is_worse : bool, optional
-        Whether a higher outcome is a loss (default: True for binary outcomes such as churn,
-        False for continuous ones such as revenue).
+        The outcome's direction: True when a higher outcome is a loss (``churned``), False
+        when it is a gain (``purchased``, ``revenue``). Default: the direction stated on the
+        link result (``link(..., higher_is_worse=...)``). One of the two is required: the
+        direction decides whether a signal's customers are costed as a loss or as a missed
+        gain, so it is never guessed.
     confidence : float
         Level of the bootstrap interval of the value at risk.
     n_boot : int
@@ -375,7 +402,8 @@ def moments_that_matter(
     ...                       name="dispute_escalation")]
     >>> sig = log.signals(spec)
     >>> df = data.customers.merge(sig.table, on="customer_id")
-    >>> res = cjlib.stats.link(df, outcome="churned", signals=["dispute_escalation"])
+    >>> res = cjlib.stats.link(df, outcome="churned", signals=["dispute_escalation"],
+    ...                        higher_is_worse=True)
     >>> top = moments_that_matter(mm, res, signals=sig).table.iloc[0]
     >>> top["touchpoint"], top["owner"]
     ('dispute', 'billing')
@@ -407,7 +435,7 @@ def moments_that_matter(
             f"signal_touchpoints names signal(s) {unknown} that the link result does not have; "
             f"it has {list(map(str, table.index))}"
         )
-    worse = (kind == "binary") if higher_is_worse is None else bool(higher_is_worse)
+    worse = _direction(link_result, higher_is_worse)
     factor, horizon_label = _horizon_factor(horizon, measured_map.period)
     horizon_years = None
     if horizon is not None:
@@ -487,6 +515,7 @@ def moments_that_matter(
         f"{_horizon_words(horizon_label) or 'measured period'}",
         info={
             "outcome": getattr(link_result, "outcome", None),
+            "direction": direction_words(getattr(link_result, "outcome", "outcome"), worse),
             "effect": f"{'risk difference' if kind == 'binary' else 'difference'}"
                       f"{' (adjusted)' if effect == 'adjusted' else ''}",
             "horizon": horizon_label or None,
