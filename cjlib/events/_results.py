@@ -227,11 +227,13 @@ class FunnelResult(_Result):
 class SessionsResult(_Result):
     """Sessions split by inactivity (``log.sessions()``).
 
-    ``.table``: one row per session: ``customer_id``, ``session``, ``start``, ``end``,
-    ``duration``, ``n_events``, ``first_event``, ``last_event``, ``n_channels``.
+    ``.table``: one row per session: the customer id (in the log's ``customer_col`` name
+    and dtype), ``session``, ``start``, ``end``, ``duration``, ``n_events``, ``first_event``,
+    ``last_event``, ``n_channels``.
     """
 
     gap: pd.Timedelta = field(default_factory=lambda: pd.Timedelta("30min"))
+    customer_col: str = "customer_id"
 
     def summary(self) -> str:
         t = self.table
@@ -239,7 +241,7 @@ class SessionsResult(_Result):
             return "Sessions: none"
         return (
             f"Sessions (gap {_td(self.gap)}): {_count(len(t), 'session')} of "
-            f"{_count(t['customer_id'].nunique(), 'customer')}; "
+            f"{_count(t[self.customer_col].nunique(), 'customer')}; "
             f"median {_count(float(t['n_events'].median()), 'event')}, "
             f"median duration {_td(t['duration'].median())}"
         )
@@ -259,15 +261,16 @@ class SessionsResult(_Result):
 class JourneysResult(_Result):
     """Journey instances with outcomes (``log.journeys()``).
 
-    ``.table``: ``customer_id``, ``journey``, ``start``, ``end``, ``outcome`` (success /
-    failure / abandoned / open), ``duration``, ``n_events``, ``n_touchpoints``,
-    ``channel_switches``, ``last_event``.
+    ``.table``: the customer id (in the log's ``customer_col`` name and dtype), ``journey``,
+    ``start``, ``end``, ``outcome`` (success / failure / abandoned / open), ``duration``,
+    ``n_events``, ``n_touchpoints``, ``channel_switches``, ``last_event``.
     """
 
     start: tuple[str, ...] = ()
     success: tuple[str, ...] = ()
     failure: tuple[str, ...] = ()
     timeout: pd.Timedelta | None = None
+    customer_col: str = "customer_id"
 
     def summary(self) -> str:
         t = self.table
@@ -275,7 +278,7 @@ class JourneysResult(_Result):
         parts = ", ".join(f"{k} {counts.get(k, 0)}" for k in _OUTCOMES)
         return (
             f"Journeys: {_count(len(t), 'instance')} of "
-            f"{_count(t['customer_id'].nunique(), 'customer')} ({parts})"
+            f"{_count(t[self.customer_col].nunique(), 'customer')} ({parts})"
         )
 
     def plot(self, **kwargs: Any) -> Any:
@@ -357,6 +360,9 @@ class JourneyKPIResult(_Result):
 class SignalsResult(_Result):
     """Per-customer signals (``log.signals()``): one row per customer, one column per signal.
 
+    The first column is the customer id in the name and dtype of the column the log was built
+    from (``customer_col``), so the table merges into the user's customer table as it is.
+
     Examples
     --------
     >>> import pandas as pd
@@ -370,10 +376,11 @@ class SignalsResult(_Result):
     """
 
     spec: tuple[Any, ...] = ()
+    customer_col: str = "customer_id"
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The signal names, in spec order: the table's columns after ``customer_id``.
+        """The signal names, in spec order: the table's columns after the customer id.
 
         Pass them on, e.g. ``link(table, outcome="churned", signals=res.names)`` (``link``
         takes flags and counts; leave out time signals such as ``first_time``).
