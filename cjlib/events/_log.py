@@ -811,7 +811,9 @@ class EventLog:
         return f"<div><p>{html.escape(repr(self))}</p>{head.to_html(index=False)}</div>"
 
     # ------------------------------------------------------------------ computations
-    def transitions(self, *, per_channel: bool = False) -> TransitionsResult:
+    def transitions(
+        self, *, per_channel: bool = False, include_end: bool = False
+    ) -> TransitionsResult:
         """Event → next event counts, share of the source's transitions and median gap.
 
         Parameters
@@ -819,6 +821,10 @@ class EventLog:
         per_channel : bool
             Split by the channel of the source event (adds a ``channel`` column; shares are
             then within channel and source event).
+        include_end : bool, default False
+            Add the end of each customer's journey as an explicit next state ``"(end)"``:
+            shares then include exits (``visit → (end)`` is the share of visits that were a
+            customer's last event). False leaves exits out (shares of the moves only).
 
         Returns
         -------
@@ -836,10 +842,14 @@ class EventLog:
            event next_event  n  share
         0  visit        buy  1    0.5
         1  visit      visit  1    0.5
+        >>> log.transitions(include_end=True).table[["event", "next_event", "n"]].values.tolist()
+        [['buy', '(end)', 1], ['visit', 'buy', 1], ['visit', 'visit', 1]]
         """
         from cjlib.events._transitions import transitions
 
-        return transitions(self, per_channel=per_channel)
+        if not isinstance(include_end, bool):
+            raise DataError(f"include_end must be True or False; got {include_end!r}")
+        return transitions(self, per_channel=per_channel, include_end=include_end)
 
     def step_flows(
         self,

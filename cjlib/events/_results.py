@@ -126,11 +126,14 @@ class TransitionsResult(_Result):
 
     ``.table`` columns: ``event``, ``next_event``, ``n``, ``share`` (of the source event's
     transitions), ``median_gap`` (timedelta); plus ``channel`` when computed per channel.
+    With ``include_end``, a customer's last event goes to ``next_event == "(end)"`` (gap NaT),
+    so ``share`` counts exits too and the ``"(end)"`` share is the event's exit rate.
     """
 
     n_customers: int = 0
     n_events: int = 0
     by_channel: bool = False
+    include_end: bool = False
 
     def summary(self) -> str:
         t = self.table
@@ -189,7 +192,9 @@ class StepFlowsResult(_Result):
 class FunnelResult(_Result):
     """Customers reaching each funnel step (``log.funnel()``).
 
-    ``.table`` columns: ``step``, ``name``, ``customers``, ``conversion_from_start`` with
+    ``.table`` columns: ``step``, ``name``, ``customers``, ``share_of_all`` (of every
+    customer in the log, ``n_customers``) with ``ci_low_all``/``ci_high_all``,
+    ``conversion_from_start`` (of those who reached step 0) with
     ``ci_low_start``/``ci_high_start``, ``conversion_from_previous`` with
     ``ci_low_previous``/``ci_high_previous`` (Wilson intervals), ``median_time_from_previous``.
     """
@@ -198,17 +203,20 @@ class FunnelResult(_Result):
     within: pd.Timedelta | None = None
     confidence: float = 0.95
     level: str = "event"
+    n_customers: int = 0
 
     def summary(self) -> str:
         t = self.table
         window = "no window" if self.within is None else f"within {_td(self.within)}"
         lines = [
             f"Funnel of {len(t)} {self.level} steps ({'ordered' if self.ordered else 'any order'}"
-            f", {window}); {int(self.confidence * 100)}% Wilson intervals"
+            f", {window}); {int(self.confidence * 100)}% Wilson intervals; "
+            f"{_count(self.n_customers, 'customer')} in the log"
         ]
         for row in t.itertuples(index=False):
             lines.append(
-                f"  {row.step + 1}. {row.name}: {_count(row.customers, 'customer')}, "
+                f"  {row.step + 1}. {row.name}: {_count(row.customers, 'customer')} "
+                f"({row.share_of_all:.1%} of all), "
                 f"{row.conversion_from_start:.1%} of start "
                 f"[{row.ci_low_start:.1%}, {row.ci_high_start:.1%}], "
                 f"{row.conversion_from_previous:.1%} of previous, "

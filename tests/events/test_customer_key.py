@@ -148,3 +148,19 @@ def test_measure_takes_customer_col(log):
     assert same.info["customers"] == 3
     with pytest.raises(cjlib.DataError, match="customer_col='nope'"):
         cjlib.measure(jm, log, customers=people, customer_col="nope")
+
+
+def test_funnel_has_a_share_of_all_customers(log):
+    # 3 customers; 3 visit, 2 of them buy later: step 0 is 3 of 3, step 1 is 2 of 3
+    got = log.funnel(["visit", "buy"])
+    t = got.table
+    assert got.n_customers == 3
+    assert t["share_of_all"].tolist() == pytest.approx([1.0, 2 / 3])
+    assert t["conversion_from_start"].tolist() == pytest.approx([1.0, 2 / 3])
+    only_buyers = log.funnel(["buy"]).table  # 2 of 3 customers ever bought
+    assert only_buyers["share_of_all"].iloc[0] == pytest.approx(2 / 3)
+    assert only_buyers["conversion_from_start"].iloc[0] == pytest.approx(1.0)
+    assert "(66.7% of all)" in log.funnel(["buy"]).summary()
+    # Wilson 95 % interval of 2/3 (Wilson 1927; as statsmodels proportion_confint "wilson")
+    assert only_buyers["ci_low_all"].iloc[0] == pytest.approx(0.2077, abs=1e-4)
+    assert only_buyers["ci_high_all"].iloc[0] == pytest.approx(0.9385, abs=1e-4)
