@@ -438,8 +438,10 @@ def prioritise(
     uncovered = frame.loc[[i for i in frame.index if i not in used], list(MOMENT_COLUMNS)]
     uncovered = uncovered[uncovered["value_at_risk"].abs() > 0]
     uncovered = uncovered.sort_values("value_at_risk", key=np.abs, ascending=False)
-    currency = str(journey_map.metadata.get("currency", "")) if journey_map.metadata else ""
     facts = getattr(moments, "info", None)  # a DataFrame's .info is a method, not facts
+    currency = str(journey_map.metadata.get("currency", "")) if journey_map.metadata else ""
+    if isinstance(facts, Mapping) and facts.get("unit") == "customers":
+        currency = "customers"  # count-based moments (rank_by="customers"): no money
     direction = facts.get("direction") if isinstance(facts, Mapping) else None
     info = {"map": journey_map.id, **({"direction": direction} if direction else {}),
             "method": method, "opportunities": len(table),

@@ -10,7 +10,10 @@ value at risk (per horizon) = reach × effect × value per customer, where
   lost (difference in means) for continuous ones;
 * **value per customer** — what losing a customer costs over the horizon: the CLV you pass,
   or else revenue per customer-year from the measured map's customers table. For continuous
-  outcomes the effect is already in value units and the value per customer is 1.
+  outcomes the effect is already in value units and the value per customer is 1. Logs without
+  revenue (clickstreams): pass ``clv=`` the value of one conversion (for a conversion outcome
+  the effect is conversions per customer), or ``rank_by="customers"`` to rank by customers
+  lost / conversions missed (value per customer 1, the unit ``"customers"``).
 
 The interval is a parametric (Monte-Carlo) bootstrap: each draw takes the effect from a
 split normal that matches the link interval on both sides, the reach from a binomial, and the
@@ -96,7 +99,8 @@ class MomentsResult(ActionResult):
         # one trace per owner would order the bars by owner; keep the ranking instead
         fig.update_yaxes(categoryorder="array", categoryarray=_bar_labels(t))
         per = _horizon_words(self._info.get("horizon")) or "measured period"
-        fig.update_xaxes(title=f"value at risk per {per}",
+        what = "customers at risk" if self._info.get("unit") == "customers" else "value at risk"
+        fig.update_xaxes(title=f"{what} per {per}",
                          zeroline=True, zerolinecolor="#90a4ae")
         apply_base_layout(fig, title="Moments that matter", height=180 + 34 * len(t))
         fig.update_layout(legend={"title": {"text": "owner"}})
@@ -283,8 +287,10 @@ def _value_per_customer(
     customers = measured.customers
     if customers is None or "revenue" not in customers.columns:
         raise DataError(
-            "value per customer unknown: pass clv=..., or give measure() a customers table "
-            "with 'revenue' (and 'tenure_days' to turn it into revenue per year)"
+            "value per customer unknown: pass clv=... (the value of one customer, or of one "
+            "conversion for a conversion outcome), give measure() a customers table with "
+            "'revenue' (and 'tenure_days' to turn it into revenue per year), or rank by "
+            "customers lost with rank_by='customers'"
         )
     revenue = pd.to_numeric(customers["revenue"], errors="coerce")
     if horizon_years is not None and "tenure_days" in customers.columns:
@@ -339,6 +345,7 @@ def moments_that_matter(
     horizon: Any = "1Y",
     effect: str = "rd",
     higher_is_worse: bool | None = None,
+    rank_by: str = "value",
     confidence: float = 0.95,
     n_boot: int = 4000,
     seed: int | None = 0,
@@ -352,7 +359,8 @@ def moments_that_matter(
     link_result : LinkResult
         From :func:`cjlib.stats.link` (one row per signal, e.g. outcome ``churned``).
     clv : float or per-customer numbers, optional
-        Value of one customer over the horizon (e.g. CLV predictions). Default: revenue per
+        Value of one customer over the horizon (e.g. CLV predictions), or for a conversion
+        outcome (``purchased``) the value of one conversion. Default: revenue per
         customer-year from the customers table given to :func:`cjlib.measure`, × horizon.
     signals : SignalsResult or list/mapping of signals, optional
         The spec the signal table was built with: each signal lands on the touchpoint of the
@@ -371,6 +379,10 @@ def moments_that_matter(
         link result (``link(..., higher_is_worse=...)``). One of the two is required: the
         direction decides whether a signal's customers are costed as a loss or as a missed
         gain, so it is never guessed.
+    rank_by : {"value", "customers"}, default "value"
+        ``"customers"`` ranks by customers at risk × effect (customers lost or conversions
+        missed per horizon) with no money value: for logs without revenue. ``clv`` is then
+        not used; ``info["unit"]`` is ``"customers"``.
     confidence : float
         Level of the bootstrap interval of the value at risk.
     n_boot : int
@@ -422,6 +434,8 @@ def moments_that_matter(
             f"{needed}); got {type(link_result).__name__}"
         )
     kind = getattr(link_result, "kind", "binary")
+    if rank_by not in ("value", "customers"):
+        raise DataError(f"rank_by must be 'value' or 'customers'; got {rank_by!r}")
     if effect not in ("rd", "adjusted"):
         raise DataError(f"effect must be 'rd' or 'adjusted'; got {effect!r}")
     if not isinstance(confidence, float | int) or not 0 < confidence < 1:
@@ -442,7 +456,10 @@ def moments_that_matter(
         span_years = (measured_map.period[1] - measured_map.period[0]) / pd.Timedelta(
             days=365.25)
         horizon_years = factor * span_years
-    if kind == "binary":
+    if rank_by == "customers":
+        value, value_se = 1.0, 0.0
+        value_source = "count-based: customers lost or conversions missed (rank_by='customers')"
+    elif kind == "binary":
         value, value_se, _, value_source = _value_per_customer(clv, measured_map, horizon_years)
     else:
         value, value_se, value_source = 1.0, 0.0, "outcome units (continuous outcome)"
@@ -511,7 +528,8 @@ def moments_that_matter(
     out = out.sort_values("value_at_risk", ascending=False, kind="stable").reset_index(drop=True)
     return MomentsResult(
         out,
-        title="Moments that matter: value at risk per "
+        title=f"Moments that matter: {'customers' if rank_by == 'customers' else 'value'} "
+        "at risk per "
         f"{_horizon_words(horizon_label) or 'measured period'}",
         info={
             "outcome": getattr(link_result, "outcome", None),
@@ -522,6 +540,7 @@ def moments_that_matter(
             "period": f"{measured_map.period[0].date()} .. {measured_map.period[1].date()}",
             "value_per_customer": round(value, 2),
             "value_source": value_source,
+            "unit": "customers" if rank_by == "customers" else "value",
             "bootstrap_draws": n_boot,
             "confidence": confidence,
         },

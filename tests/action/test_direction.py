@@ -81,3 +81,27 @@ def test_the_backlog_names_the_direction_of_its_moments():
     backlog = prioritise(small_map(), found)
     assert backlog.info["direction"] == "churned: higher is worse"
     assert "direction: churned: higher is worse" in backlog.summary()
+
+
+def test_without_revenue_moments_rank_by_customers(measured):
+    """A clickstream has no revenue: rank by customers lost / conversions missed."""
+    res = link(_purchases(), outcome="purchased", signals=["has_a1"], higher_is_worse=False)
+    with pytest.raises(DataError, match="rank_by='customers'"):
+        moments_that_matter(measured, res)  # the tiny log's measure() had no customers table
+    got = moments_that_matter(measured, res, rank_by="customers", horizon=None)
+    row = got.table.iloc[0]
+    # 700 customers missed the signal, each 0.45 less likely to buy: 315 purchases missed
+    assert row["value_per_customer"] == 1.0
+    assert row["value_at_risk"] == pytest.approx(315.0)
+    assert got.info["unit"] == "customers"
+    assert got.plot().layout.xaxis.title.text == "customers at risk per measured period"
+    # a value per conversion turns it into money: 315 purchases × 40
+    money = moments_that_matter(measured, res, clv=40.0, horizon=None)
+    assert money.table.iloc[0]["value_at_risk"] == pytest.approx(315.0 * 40.0)
+    with pytest.raises(DataError, match="rank_by must be"):
+        moments_that_matter(measured, res, rank_by="money")
+
+
+def test_a_count_based_backlog_is_in_customers():
+    found = MomentsResult(moments(), title="m", info={"unit": "customers"})
+    assert prioritise(small_map(), found).currency == "customers"
