@@ -8,7 +8,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> key = CustomerKey.of_series("uid", pd.Series([3, 10], dtype="int64"))
->>> out = key.restore(pd.DataFrame({"customer_id": ["10", "3"], "n": [1, 2]}))
+>>> out = key.restore(pd.DataFrame({"customer_id": ["10", "3"], "n": [1, 2]}), sort=True)
 >>> list(out.columns), str(out["uid"].dtype), out["uid"].tolist()
 (['uid', 'n'], 'int64', [3, 10])
 """
