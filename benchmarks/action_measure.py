@@ -53,7 +53,7 @@ def _run(jm, n: int, repeats: int) -> str:
     ]
     signals = log.signals(spec)
     table = data.customers.merge(signals.table, on="customer_id")
-    res = link(table, outcome="churned", signals=[s.name for s in spec])
+    res = link(table, outcome="churned", signals=[s.name for s in spec], higher_is_worse=True)
     t_moments, _ = _timed(lambda: moments_that_matter(mm, res, signals=signals), repeats)
     return (f"{n:>10,} {len(data.events):>10,} {t_measure:>10.2f} {t_figure:>9.2f} "
             f"{t_moments:>10.3f}")

@@ -57,6 +57,8 @@ def run_analyses(
     import cjlib
 
     bound = log.bind(journey_map)
+    customers = _with_contract_ids(customers, log.customer_col)
+    surveys = _with_contract_ids(surveys, log.customer_col)
     measured = cjlib.measure(journey_map, log, surveys=surveys, customers=customers)
     stage_ids = [stage.id for stage in journey_map.stages]
     out = ReportAnalyses(
@@ -69,6 +71,13 @@ def run_analyses(
     _linked_signals(out, journey_map, bound, customers, landmark_days, controls)
     _clv(out, transactions, clv_weeks)
     return out
+
+
+def _with_contract_ids(frame: pd.DataFrame | None, log_col: str) -> pd.DataFrame | None:
+    """A copy keyed ``customer_id`` when the table uses the log's own id column (``uid``)."""
+    if frame is None or "customer_id" in frame.columns or log_col not in frame.columns:
+        return frame
+    return frame.rename(columns={log_col: "customer_id"})
 
 
 def _linked_signals(
@@ -111,7 +120,11 @@ def _linked_signals(
         out.skipped["signals"] = "every customer in the landmark cohort has the same churn outcome"
         return
     out.link = link(
-        table, outcome="churned", signals=list(out.signal_touchpoints), controls=list(controls)
+        table,
+        outcome="churned",
+        higher_is_worse=True,
+        signals=list(out.signal_touchpoints),
+        controls=list(controls),
     )
     out.moments = moments_that_matter(
         out.measured, out.link, signal_touchpoints=out.signal_touchpoints

@@ -438,8 +438,13 @@ def prioritise(
     uncovered = frame.loc[[i for i in frame.index if i not in used], list(MOMENT_COLUMNS)]
     uncovered = uncovered[uncovered["value_at_risk"].abs() > 0]
     uncovered = uncovered.sort_values("value_at_risk", key=np.abs, ascending=False)
+    facts = getattr(moments, "info", None)  # a DataFrame's .info is a method, not facts
     currency = str(journey_map.metadata.get("currency", "")) if journey_map.metadata else ""
-    info = {"map": journey_map.id, "method": method, "opportunities": len(table),
+    if isinstance(facts, Mapping) and facts.get("unit") == "customers":
+        currency = "customers"  # count-based moments (rank_by="customers"): no money
+    direction = facts.get("direction") if isinstance(facts, Mapping) else None
+    info = {"map": journey_map.id, **({"direction": direction} if direction else {}),
+            "method": method, "opportunities": len(table),
             "measured": int(measured.sum()), "impact_threshold": threshold,
             "effort_threshold": effort_threshold,
             "expected_value_total": float(table["expected_value"].sum())}

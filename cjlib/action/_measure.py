@@ -315,6 +315,43 @@ def _survey_touchpoints(
     return tp
 
 
+def _id_column(frame: Any, given: str | None, log_col: str, what: str) -> str:
+    """The customer id column of a customers/surveys table (see ``measure(customer_col=)``)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{what} must be a pandas DataFrame; got {type(frame).__name__}")
+    if given is not None:
+        if not isinstance(given, str) or given not in frame.columns:
+            raise DataError(
+                f"customer_col={given!r} is not a column of {what}; its columns: "
+                f"{list(map(str, frame.columns))}"
+            )
+        return given
+    if log_col in frame.columns:
+        return log_col
+    if "customer_id" in frame.columns:
+        return "customer_id"
+    raise DataError(
+        f"{what} has no customer id column: the log's is {log_col!r}, and there is no "
+        f"'customer_id'; pass customer_col=... (columns: {list(map(str, frame.columns))})"
+    )
+
+
+def _internal_ids(
+    frame: pd.DataFrame | None, given: str | None, log_col: str, what: str
+) -> pd.DataFrame | None:
+    """A copy of ``frame`` whose id column is ``customer_id`` as text, as the log holds it."""
+    if frame is None:
+        return None
+    col = _id_column(frame, given, log_col, what)
+    out = frame.drop(columns=["customer_id"]) if col != "customer_id" and (
+        "customer_id" in frame.columns) else frame.copy()
+    ids = frame[col]
+    out["customer_id"] = ids.astype(object).where(ids.isna(), ids.astype(str)).to_numpy()
+    if col != "customer_id":
+        out = out.drop(columns=[col])
+    return out
+
+
 # ------------------------------------------------------------------------------- measuring
 def _per_customer(bound: EventLog, journey_map: JourneyMap) -> tuple[pd.DataFrame, dict[str, Any]]:
     """One row per customer: first time at each touchpoint, first/last time in each stage."""
@@ -423,6 +460,7 @@ def measure(
     *,
     surveys: pd.DataFrame | None = None,
     customers: pd.DataFrame | None = None,
+    customer_col: str | None = None,
     segment_col: str = "segment",
     persona_col: str = "persona",
     confidence: float = 0.95,
@@ -445,6 +483,10 @@ def measure(
         ``segment``) or ``persona_col`` (persona ids): gives measured emotion per persona.
         Kept for :meth:`MeasuredMap.objectives` (churn KPIs) and
         :func:`cjlib.action.moments_that_matter` (value per customer).
+    customer_col : str, optional
+        The customer id column of ``customers`` and ``surveys``. Default: the log's
+        (``log.customer_col``, e.g. ``"uid"``) where the table has it, else ``"customer_id"``.
+        Ids match the log's whatever their dtype (``1`` and ``"1"`` are the same customer).
     segment_col, persona_col : str
         Column names in ``customers``.
     confidence : float, default 0.95
@@ -490,10 +532,18 @@ def measure(
             "of the map (off-map) and are not measured"
         )
 
-    persona = _personas_of(journey_map, customers, segment_col, persona_col, warnings)
+    persona = _personas_of(
+        journey_map,
+        _internal_ids(customers, customer_col, log.customer_col, "customers"),
+        segment_col,
+        persona_col,
+        warnings,
+    )
     responses = None
+    survey_col = "customer_id"
     if surveys is not None:
-        responses = check_surveys(surveys)
+        survey_col = _id_column(surveys, customer_col, log.customer_col, "surveys")
+        responses = check_surveys(_internal_ids(surveys, customer_col, log.customer_col, "surveys"))
         responses["touchpoint"] = _survey_touchpoints(journey_map, responses, warnings)
         responses = responses[responses["touchpoint"].notna()].copy()
         stage_of = {tp.id: st.id for st, tp in journey_map.iter_touchpoints()}
@@ -555,7 +605,9 @@ def measure(
         touchpoints=touchpoints,
         emotion=emotion,
         customers=None if customers is None else customers.copy(),
-        surveys=responses,
+        surveys=None
+        if responses is None
+        else responses.rename(columns={"customer_id": survey_col}),
         period=(start, end),
         info=info,
         warnings=warnings,

@@ -10,7 +10,10 @@ value at risk (per horizon) = reach × effect × value per customer, where
   lost (difference in means) for continuous ones;
 * **value per customer** — what losing a customer costs over the horizon: the CLV you pass,
   or else revenue per customer-year from the measured map's customers table. For continuous
-  outcomes the effect is already in value units and the value per customer is 1.
+  outcomes the effect is already in value units and the value per customer is 1. Logs without
+  revenue (clickstreams): pass ``clv=`` the value of one conversion (for a conversion outcome
+  the effect is conversions per customer), or ``rank_by="customers"`` to rank by customers
+  lost / conversions missed (value per customer 1, the unit ``"customers"``).
 
 The interval is a parametric (Monte-Carlo) bootstrap: each draw takes the effect from a
 split normal that matches the link interval on both sides, the reach from a binomial, and the
@@ -37,6 +40,7 @@ import pandas as pd
 from cjlib.action._result import ActionResult
 from cjlib.errors import DataError
 from cjlib.map._model import SEVERITIES, JourneyMap, PainPoint, Stage, Touchpoint
+from cjlib.stats._link import check_direction, direction_words
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -95,7 +99,8 @@ class MomentsResult(ActionResult):
         # one trace per owner would order the bars by owner; keep the ranking instead
         fig.update_yaxes(categoryorder="array", categoryarray=_bar_labels(t))
         per = _horizon_words(self._info.get("horizon")) or "measured period"
-        fig.update_xaxes(title=f"value at risk per {per}",
+        what = "customers at risk" if self._info.get("unit") == "customers" else "value at risk"
+        fig.update_xaxes(title=f"{what} per {per}",
                          zeroline=True, zerolinecolor="#90a4ae")
         apply_base_layout(fig, title="Moments that matter", height=180 + 34 * len(t))
         fig.update_layout(legend={"title": {"text": "owner"}})
@@ -215,6 +220,29 @@ def _locate(
 
 
 # ----------------------------------------------------------------------------- numbers
+def _direction(link_result: Any, higher_is_worse: Any) -> bool:
+    """The outcome's direction: the argument, else the one stated on the link result."""
+    given = check_direction(higher_is_worse)
+    stated = getattr(link_result, "higher_is_worse", None)
+    if stated is None:
+        stated = getattr(link_result, "info", {}).get("higher_is_worse")
+    stated = check_direction(stated, "link_result.higher_is_worse")
+    outcome = getattr(link_result, "outcome", None) or "the outcome"
+    if given is not None and stated is not None and given != stated:
+        raise DataError(
+            f"higher_is_worse={given} contradicts the link result, which states "
+            f"{direction_words(outcome, stated)!r}; pass the same direction or leave "
+            "higher_is_worse=None to use the link's"
+        )
+    if given is None and stated is None:
+        raise DataError(
+            f"the direction of outcome {outcome!r} is not stated: pass higher_is_worse=True "
+            "(a higher outcome is a loss, e.g. churned) or higher_is_worse=False (a gain, "
+            "e.g. purchased or revenue) to cjlib.stats.link(...) or to moments_that_matter(...)"
+        )
+    return given if given is not None else bool(stated)
+
+
 def _horizon_factor(horizon: Any, period: tuple[pd.Timestamp, pd.Timestamp]) -> tuple[float, str]:
     if horizon is None:
         return 1.0, ""
@@ -259,8 +287,10 @@ def _value_per_customer(
     customers = measured.customers
     if customers is None or "revenue" not in customers.columns:
         raise DataError(
-            "value per customer unknown: pass clv=..., or give measure() a customers table "
-            "with 'revenue' (and 'tenure_days' to turn it into revenue per year)"
+            "value per customer unknown: pass clv=... (the value of one customer, or of one "
+            "conversion for a conversion outcome), give measure() a customers table with "
+            "'revenue' (and 'tenure_days' to turn it into revenue per year), or rank by "
+            "customers lost with rank_by='customers'"
         )
     revenue = pd.to_numeric(customers["revenue"], errors="coerce")
     if horizon_years is not None and "tenure_days" in customers.columns:
@@ -315,6 +345,7 @@ def moments_that_matter(
     horizon: Any = "1Y",
     effect: str = "rd",
     higher_is_worse: bool | None = None,
+    rank_by: str = "value",
     confidence: float = 0.95,
     n_boot: int = 4000,
     seed: int | None = 0,
@@ -328,7 +359,8 @@ def moments_that_matter(
     link_result : LinkResult
         From :func:`cjlib.stats.link` (one row per signal, e.g. outcome ``churned``).
     clv : float or per-customer numbers, optional
-        Value of one customer over the horizon (e.g. CLV predictions). Default: revenue per
+        Value of one customer over the horizon (e.g. CLV predictions), or for a conversion
+        outcome (``purchased``) the value of one conversion. Default: revenue per
         customer-year from the customers table given to :func:`cjlib.measure`, × horizon.
     signals : SignalsResult or list/mapping of signals, optional
         The spec the signal table was built with: each signal lands on the touchpoint of the
@@ -342,8 +374,15 @@ def moments_that_matter(
         turned into a risk difference at the unexposed risk (Zhang & Yu 1998). Continuous:
         the difference in means or the adjusted (OLS) difference.
     higher_is_worse : bool, optional
-        Whether a higher outcome is a loss (default: True for binary outcomes such as churn,
-        False for continuous ones such as revenue).
+        The outcome's direction: True when a higher outcome is a loss (``churned``), False
+        when it is a gain (``purchased``, ``revenue``). Default: the direction stated on the
+        link result (``link(..., higher_is_worse=...)``). One of the two is required: the
+        direction decides whether a signal's customers are costed as a loss or as a missed
+        gain, so it is never guessed.
+    rank_by : {"value", "customers"}, default "value"
+        ``"customers"`` ranks by customers at risk × effect (customers lost or conversions
+        missed per horizon) with no money value: for logs without revenue. ``clv`` is then
+        not used; ``info["unit"]`` is ``"customers"``.
     confidence : float
         Level of the bootstrap interval of the value at risk.
     n_boot : int
@@ -375,7 +414,8 @@ def moments_that_matter(
     ...                       name="dispute_escalation")]
     >>> sig = log.signals(spec)
     >>> df = data.customers.merge(sig.table, on="customer_id")
-    >>> res = cjlib.stats.link(df, outcome="churned", signals=["dispute_escalation"])
+    >>> res = cjlib.stats.link(df, outcome="churned", signals=["dispute_escalation"],
+    ...                        higher_is_worse=True)
     >>> top = moments_that_matter(mm, res, signals=sig).table.iloc[0]
     >>> top["touchpoint"], top["owner"]
     ('dispute', 'billing')
@@ -394,6 +434,8 @@ def moments_that_matter(
             f"{needed}); got {type(link_result).__name__}"
         )
     kind = getattr(link_result, "kind", "binary")
+    if rank_by not in ("value", "customers"):
+        raise DataError(f"rank_by must be 'value' or 'customers'; got {rank_by!r}")
     if effect not in ("rd", "adjusted"):
         raise DataError(f"effect must be 'rd' or 'adjusted'; got {effect!r}")
     if not isinstance(confidence, float | int) or not 0 < confidence < 1:
@@ -407,14 +449,17 @@ def moments_that_matter(
             f"signal_touchpoints names signal(s) {unknown} that the link result does not have; "
             f"it has {list(map(str, table.index))}"
         )
-    worse = (kind == "binary") if higher_is_worse is None else bool(higher_is_worse)
+    worse = _direction(link_result, higher_is_worse)
     factor, horizon_label = _horizon_factor(horizon, measured_map.period)
     horizon_years = None
     if horizon is not None:
         span_years = (measured_map.period[1] - measured_map.period[0]) / pd.Timedelta(
             days=365.25)
         horizon_years = factor * span_years
-    if kind == "binary":
+    if rank_by == "customers":
+        value, value_se = 1.0, 0.0
+        value_source = "count-based: customers lost or conversions missed (rank_by='customers')"
+    elif kind == "binary":
         value, value_se, _, value_source = _value_per_customer(clv, measured_map, horizon_years)
     else:
         value, value_se, value_source = 1.0, 0.0, "outcome units (continuous outcome)"
@@ -483,16 +528,19 @@ def moments_that_matter(
     out = out.sort_values("value_at_risk", ascending=False, kind="stable").reset_index(drop=True)
     return MomentsResult(
         out,
-        title="Moments that matter: value at risk per "
+        title=f"Moments that matter: {'customers' if rank_by == 'customers' else 'value'} "
+        "at risk per "
         f"{_horizon_words(horizon_label) or 'measured period'}",
         info={
             "outcome": getattr(link_result, "outcome", None),
+            "direction": direction_words(getattr(link_result, "outcome", "outcome"), worse),
             "effect": f"{'risk difference' if kind == 'binary' else 'difference'}"
                       f"{' (adjusted)' if effect == 'adjusted' else ''}",
             "horizon": horizon_label or None,
             "period": f"{measured_map.period[0].date()} .. {measured_map.period[1].date()}",
             "value_per_customer": round(value, 2),
             "value_source": value_source,
+            "unit": "customers" if rank_by == "customers" else "value",
             "bootstrap_draws": n_boot,
             "confidence": confidence,
         },

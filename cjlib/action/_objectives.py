@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from cjlib.action._measure import MeasuredMap
 
-__all__ = ["ObjectiveProgress", "kaplan_meier_at", "objective_progress"]
+__all__ = ["ObjectiveProgress", "kaplan_meier_at", "kpi_binding", "objective_progress"]
 
 _STATUS_COLORS = {
     "achieved": "#2e7d32",
@@ -145,8 +145,10 @@ def _churn_value(customers: pd.DataFrame, kpi: str, retention: bool) -> tuple[fl
 
 def _scope(measured: MeasuredMap, kpi: str) -> tuple[str, str] | None:
     """(column, value) of the touchpoint or stage a KPI text names, or None."""
-    text = kpi.lower()
-    jm = measured.journey_map
+    return _scope_of_map(measured.journey_map, kpi.lower())
+
+
+def _scope_of_map(jm: JourneyMap, text: str) -> tuple[str, str] | None:
     candidates: list[tuple[int, str, str]] = []
     for st, tp in jm.iter_touchpoints():
         for label in (tp.id, tp.name):
@@ -195,6 +197,38 @@ def _computed(objective: Objective, measured: MeasuredMap | None) -> tuple[float
         if kind in kpi:
             return _survey_value(measured, kpi, kind)
     return None
+
+
+def kpi_binding(journey_map: JourneyMap, kpi: str) -> str | None:
+    """The measured figure an objective's KPI text binds to, or None (free text).
+
+    Examples
+    --------
+    >>> from cjlib.map import JourneyMap
+    >>> jm = JourneyMap(id="m", name="M")
+    >>> kpi_binding(jm, "90-day retention"), kpi_binding(jm, "First-contact resolution")
+    ('retention at 90 days (customers table: tenure_days, churned)', None)
+    """
+    text = str(kpi).lower()
+    for word in ("churn", "retention"):
+        if word in text:
+            window = _WINDOW.search(text)
+            at = f" at {window.group(1)} {window.group(2).lower()}s" if window else ""
+            at = at.replace(" 1 days", " 1 day").replace("1 months", "1 month")
+            return f"{word}{at} (customers table: tenure_days, churned)"
+    for kind in ("csat", "nps"):
+        if kind in text:
+            scope = _scope_of_map(journey_map, text)
+            where = "every response" if scope is None else f"{scope[0]} {scope[1]!r}"
+            return f"{kind.upper()} of {where} (surveys)"
+    return None
+
+
+_BINDING_HINT = (
+    "name a figure the data gives in its kpi (e.g. '12-month churn rate', '90-day retention', "
+    "'CSAT of <touchpoint or stage>', 'NPS of <touchpoint or stage>') or pass its current "
+    "value: objective_progress(..., values={{{oid!r}: ...}})"
+)
 
 
 def _as_timestamp(value: Any, param: str) -> pd.Timestamp | None:
@@ -286,7 +320,7 @@ def objective_progress(
         since_ts = since_ts if since_ts is not None else measured.period[0]
     if as_of_ts is None:
         as_of_ts = pd.Timestamp(dt.date.today())
-    rows = []
+    rows, warnings = [], []
     for o in journey_map.objectives:
         if o.id in values:
             current, source = float(values[o.id]), "supplied"
@@ -294,6 +328,12 @@ def objective_progress(
             found = _computed(o, measured)
             current, source = (np.nan, "none") if found is None else (
                 float(found[0]), f"computed: {found[1]}")
+            if found is None:
+                bound_to = kpi_binding(journey_map, o.kpi)
+                why = (f"binds to {bound_to}, which the measured data does not hold"
+                       if bound_to else "is free text that binds to no measured figure")
+                warnings.append(f"objective {o.id!r}: KPI {o.kpi!r} {why}; "
+                                + _BINDING_HINT.format(oid=o.id))
         baseline = np.nan if o.baseline is None else float(o.baseline)
         span = float(o.target) - baseline
         progress = (current - baseline) / span if span else np.nan
@@ -319,4 +359,5 @@ def objective_progress(
         info={"as_of": str(as_of_ts.date()),
               "since": None if since_ts is None else str(since_ts.date()),
               "objectives": len(table)},
+        warnings=warnings,
     )

@@ -107,6 +107,8 @@ def funnel(
     previous = np.concatenate([[counts[0]], counts[:-1]])
     lo_s, hi_s = wilson_interval(counts, np.full(len(counts), counts[0]), confidence)
     lo_p, hi_p = wilson_interval(counts, previous, confidence)
+    n_all = log.n_customers  # every customer in the log, whether or not they started
+    lo_a, hi_a = wilson_interval(counts, np.full(len(counts), n_all), confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         from_start = np.where(counts[0] > 0, counts / max(counts[0], 1), np.nan)
         from_prev = np.where(previous > 0, counts / np.maximum(previous, 1), np.nan)
@@ -116,6 +118,9 @@ def funnel(
             "step": np.arange(len(names)),
             "name": [" | ".join(n) for n in names],
             "customers": counts,
+            "share_of_all": counts / n_all if n_all else np.full(len(counts), np.nan),
+            "ci_low_all": lo_a,
+            "ci_high_all": hi_a,
             "conversion_from_start": from_start,
             "ci_low_start": lo_s,
             "ci_high_start": hi_s,
@@ -126,7 +131,12 @@ def funnel(
         }
     )
     return FunnelResult(
-        table=table, ordered=ordered, within=window, confidence=confidence, level=level
+        table=table,
+        ordered=ordered,
+        within=window,
+        confidence=confidence,
+        level=level,
+        n_customers=int(n_all),
     )
 
 

@@ -57,11 +57,13 @@ def sessions(log: EventLog, *, gap: Any = "30min") -> SessionsResult:
     df = log._execute(agg)
     df = _finish_intervals(df)
     df["session"] = df["session"].astype("int64")
-    df = df.sort_values(["customer_id", "session"]).reset_index(drop=True)
+    df = log._key.restore(df.sort_values(["customer_id", "session"]))
+    df = df.sort_values([log.customer_col, "session"], kind="stable").reset_index(drop=True)
     return SessionsResult(
+        customer_col=log.customer_col,
         table=df[
             [
-                "customer_id",
+                log.customer_col,
                 "session",
                 "start",
                 "end",
@@ -220,8 +222,10 @@ def journeys(
         log, start=start, success=success, failure=failure, timeout=timeout
     )
     df = log._execute(table)
+    frame = log._key.restore(journeys_frame(df, params["limit_us"]))
     return JourneysResult(
-        table=journeys_frame(df, params["limit_us"]),
+        table=frame.sort_values(log.customer_col, kind="stable").reset_index(drop=True),
+        customer_col=log.customer_col,
         start=params["start"],
         success=params["success"],
         failure=params["failure"],

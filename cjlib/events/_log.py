@@ -32,6 +32,7 @@ import pandas as pd
 from cjlib.errors import DataError, Problem, SchemaError
 from cjlib.events import _engine
 from cjlib.events._common import ORDER
+from cjlib.events._ids import CustomerKey, mixed_id_problem
 from cjlib.events._readers import read_csv_frame
 from cjlib.events._validate import (
     DuplicateEventsWarning,
@@ -93,6 +94,7 @@ class EventLog:
         "_counts",
         "_event_table",
         "_journey_map",
+        "_key",
         "_table",
         "n_duplicates",
     )
@@ -113,8 +115,10 @@ class EventLog:
         counts: dict[str, int] | None = None,
         journey_map: JourneyMap | None = None,
         binding: pd.DataFrame | None = None,
+        key: CustomerKey | None = None,
     ) -> EventLog:
         self = object.__new__(cls)
+        object.__setattr__(self, "_key", key or CustomerKey())
         object.__setattr__(self, "_table", table)
         object.__setattr__(self, "_backend", backend)
         object.__setattr__(self, "n_duplicates", n_duplicates)
@@ -194,6 +198,8 @@ class EventLog:
         out = pd.DataFrame(index=pd.RangeIndex(len(df)))
         out["customer_id"] = _as_text(df[customer_col])
         times, problems = parse_times(df[time_col].reset_index(drop=True), time_col)
+        mixed = mixed_id_problem(df[customer_col], customer_col)
+        problems += [mixed] if mixed else []
         out["timestamp"] = times.to_numpy()
         out["event"] = _as_text(df[event_col])
         for param, name in (("channel_col", "channel"), ("session_col", "session_id")):
@@ -226,7 +232,8 @@ class EventLog:
         backend = _engine.resolve_backend(engine)
         table = _engine.register_pandas(out, backend)
         names = {"customer_id": customer_col, "timestamp": time_col, "event": event_col}
-        return cls._finish(table, backend, names=names, raw_time=False, dedupe=dedupe)
+        key = CustomerKey.of_series(customer_col, df[customer_col])
+        return cls._finish(table, backend, names=names, raw_time=False, dedupe=dedupe, key=key)
 
     @classmethod
     def read_parquet(
@@ -524,12 +531,21 @@ class EventLog:
                 }
             )
         names = {"customer_id": customer_col, "timestamp": time_col, "event": event_col}
+        key = CustomerKey.of_ibis(customer_col, schema[customer_col])
         if not validate:
             return cls._make(
-                out.drop(RAW_TIME) if RAW_TIME in out.columns else out, backend, n_duplicates=None
+                out.drop(RAW_TIME) if RAW_TIME in out.columns else out,
+                backend,
+                n_duplicates=None,
+                key=key,
             )
         return cls._finish(
-            out, backend, names=names, raw_time=parsed_from_text is not None, dedupe=dedupe
+            out,
+            backend,
+            names=names,
+            raw_time=parsed_from_text is not None,
+            dedupe=dedupe,
+            key=key,
         )
 
     @classmethod
@@ -541,6 +557,7 @@ class EventLog:
         names: dict[str, str],
         raw_time: bool,
         dedupe: bool,
+        key: CustomerKey | None = None,
     ) -> EventLog:
         def run(expr: ir.Expr) -> Any:
             return _engine.execute(expr, backend)
@@ -569,7 +586,9 @@ class EventLog:
                 DuplicateEventsWarning,
                 stacklevel=3,
             )
-        return cls._make(table, backend, n_duplicates=0 if dedupe else n_dup, counts={"n": n})
+        return cls._make(
+            table, backend, n_duplicates=0 if dedupe else n_dup, counts={"n": n}, key=key
+        )
 
     # ------------------------------------------------------------------ basics
     @property
@@ -604,6 +623,12 @@ class EventLog:
         t = self._table
         values = self._execute(t.select("channel").distinct())["channel"].dropna()
         return sorted(values.astype(str))
+
+    @property
+    def customer_col(self) -> str:
+        """The name of the customer id column the log was built from (``"uid"``, ...):
+        per-customer results (signals, sessions, journeys) carry it, in its dtype."""
+        return self._key.name
 
     @property
     def journey_map(self) -> JourneyMap | None:
@@ -672,6 +697,7 @@ class EventLog:
             "counts": None,
             "journey_map": self._journey_map,
             "binding": self._binding,
+            "key": self._key,
         }
         kwargs.update(changes)
         return EventLog._make(table, self._backend, **kwargs)
@@ -691,7 +717,7 @@ class EventLog:
         self,
         *,
         events: str | Iterable[str] | None = None,
-        customers: str | Iterable[str] | None = None,
+        customers: Any = None,
         channels: str | Iterable[str] | None = None,
         start: Any = None,
         end: Any = None,
@@ -706,8 +732,8 @@ class EventLog:
         events : str or list of str, optional
             Event names or glob patterns (``"support_*"``) to keep; names the log does not
             have simply match nothing.
-        customers : str or list of str, optional
-            Customer id(s) to keep.
+        customers : id or list of ids, optional
+            Customer id(s) to keep, as in the log's customer column (``1`` or ``"c1"``).
         channels : str or list of str, optional
             Channel names to keep (events without a channel are dropped). Every name must be
             one of :attr:`channel_names`.
@@ -741,9 +767,9 @@ class EventLog:
         if events is not None:
             t = t.filter(matches(t.event, as_names(events, "events"), self.event_names))
         if customers is not None:
-            if isinstance(customers, str):
+            if isinstance(customers, str) or not isinstance(customers, Iterable):
                 customers = [customers]
-            ids = [str(c) for c in customers]
+            ids = [self._key.to_text(c) for c in customers]
             t = t.filter(t.customer_id.isin(ids))
         if channels is not None:
             t = t.filter(t.channel.isin(self._known_channels(channels)))
@@ -792,7 +818,9 @@ class EventLog:
         return f"<div><p>{html.escape(repr(self))}</p>{head.to_html(index=False)}</div>"
 
     # ------------------------------------------------------------------ computations
-    def transitions(self, *, per_channel: bool = False) -> TransitionsResult:
+    def transitions(
+        self, *, per_channel: bool = False, include_end: bool = False
+    ) -> TransitionsResult:
         """Event → next event counts, share of the source's transitions and median gap.
 
         Parameters
@@ -800,6 +828,10 @@ class EventLog:
         per_channel : bool
             Split by the channel of the source event (adds a ``channel`` column; shares are
             then within channel and source event).
+        include_end : bool, default False
+            Add the end of each customer's journey as an explicit next state ``"(end)"``:
+            shares then include exits (``visit → (end)`` is the share of visits that were a
+            customer's last event). False leaves exits out (shares of the moves only).
 
         Returns
         -------
@@ -817,10 +849,14 @@ class EventLog:
            event next_event  n  share
         0  visit        buy  1    0.5
         1  visit      visit  1    0.5
+        >>> log.transitions(include_end=True).table[["event", "next_event", "n"]].values.tolist()
+        [['buy', '(end)', 1], ['visit', 'buy', 1], ['visit', 'visit', 1]]
         """
         from cjlib.events._transitions import transitions
 
-        return transitions(self, per_channel=per_channel)
+        if not isinstance(include_end, bool):
+            raise DataError(f"include_end must be True or False; got {include_end!r}")
+        return transitions(self, per_channel=per_channel, include_end=include_end)
 
     def step_flows(
         self,

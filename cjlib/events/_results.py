@@ -126,11 +126,14 @@ class TransitionsResult(_Result):
 
     ``.table`` columns: ``event``, ``next_event``, ``n``, ``share`` (of the source event's
     transitions), ``median_gap`` (timedelta); plus ``channel`` when computed per channel.
+    With ``include_end``, a customer's last event goes to ``next_event == "(end)"`` (gap NaT),
+    so ``share`` counts exits too and the ``"(end)"`` share is the event's exit rate.
     """
 
     n_customers: int = 0
     n_events: int = 0
     by_channel: bool = False
+    include_end: bool = False
 
     def summary(self) -> str:
         t = self.table
@@ -189,7 +192,9 @@ class StepFlowsResult(_Result):
 class FunnelResult(_Result):
     """Customers reaching each funnel step (``log.funnel()``).
 
-    ``.table`` columns: ``step``, ``name``, ``customers``, ``conversion_from_start`` with
+    ``.table`` columns: ``step``, ``name``, ``customers``, ``share_of_all`` (of every
+    customer in the log, ``n_customers``) with ``ci_low_all``/``ci_high_all``,
+    ``conversion_from_start`` (of those who reached step 0) with
     ``ci_low_start``/``ci_high_start``, ``conversion_from_previous`` with
     ``ci_low_previous``/``ci_high_previous`` (Wilson intervals), ``median_time_from_previous``.
     """
@@ -198,17 +203,20 @@ class FunnelResult(_Result):
     within: pd.Timedelta | None = None
     confidence: float = 0.95
     level: str = "event"
+    n_customers: int = 0
 
     def summary(self) -> str:
         t = self.table
         window = "no window" if self.within is None else f"within {_td(self.within)}"
         lines = [
             f"Funnel of {len(t)} {self.level} steps ({'ordered' if self.ordered else 'any order'}"
-            f", {window}); {int(self.confidence * 100)}% Wilson intervals"
+            f", {window}); {int(self.confidence * 100)}% Wilson intervals; "
+            f"{_count(self.n_customers, 'customer')} in the log"
         ]
         for row in t.itertuples(index=False):
             lines.append(
-                f"  {row.step + 1}. {row.name}: {_count(row.customers, 'customer')}, "
+                f"  {row.step + 1}. {row.name}: {_count(row.customers, 'customer')} "
+                f"({row.share_of_all:.1%} of all), "
                 f"{row.conversion_from_start:.1%} of start "
                 f"[{row.ci_low_start:.1%}, {row.ci_high_start:.1%}], "
                 f"{row.conversion_from_previous:.1%} of previous, "
@@ -227,11 +235,13 @@ class FunnelResult(_Result):
 class SessionsResult(_Result):
     """Sessions split by inactivity (``log.sessions()``).
 
-    ``.table``: one row per session: ``customer_id``, ``session``, ``start``, ``end``,
-    ``duration``, ``n_events``, ``first_event``, ``last_event``, ``n_channels``.
+    ``.table``: one row per session: the customer id (in the log's ``customer_col`` name
+    and dtype), ``session``, ``start``, ``end``, ``duration``, ``n_events``, ``first_event``,
+    ``last_event``, ``n_channels``.
     """
 
     gap: pd.Timedelta = field(default_factory=lambda: pd.Timedelta("30min"))
+    customer_col: str = "customer_id"
 
     def summary(self) -> str:
         t = self.table
@@ -239,7 +249,7 @@ class SessionsResult(_Result):
             return "Sessions: none"
         return (
             f"Sessions (gap {_td(self.gap)}): {_count(len(t), 'session')} of "
-            f"{_count(t['customer_id'].nunique(), 'customer')}; "
+            f"{_count(t[self.customer_col].nunique(), 'customer')}; "
             f"median {_count(float(t['n_events'].median()), 'event')}, "
             f"median duration {_td(t['duration'].median())}"
         )
@@ -259,15 +269,16 @@ class SessionsResult(_Result):
 class JourneysResult(_Result):
     """Journey instances with outcomes (``log.journeys()``).
 
-    ``.table``: ``customer_id``, ``journey``, ``start``, ``end``, ``outcome`` (success /
-    failure / abandoned / open), ``duration``, ``n_events``, ``n_touchpoints``,
-    ``channel_switches``, ``last_event``.
+    ``.table``: the customer id (in the log's ``customer_col`` name and dtype), ``journey``,
+    ``start``, ``end``, ``outcome`` (success / failure / abandoned / open), ``duration``,
+    ``n_events``, ``n_touchpoints``, ``channel_switches``, ``last_event``.
     """
 
     start: tuple[str, ...] = ()
     success: tuple[str, ...] = ()
     failure: tuple[str, ...] = ()
     timeout: pd.Timedelta | None = None
+    customer_col: str = "customer_id"
 
     def summary(self) -> str:
         t = self.table
@@ -275,7 +286,7 @@ class JourneysResult(_Result):
         parts = ", ".join(f"{k} {counts.get(k, 0)}" for k in _OUTCOMES)
         return (
             f"Journeys: {_count(len(t), 'instance')} of "
-            f"{_count(t['customer_id'].nunique(), 'customer')} ({parts})"
+            f"{_count(t[self.customer_col].nunique(), 'customer')} ({parts})"
         )
 
     def plot(self, **kwargs: Any) -> Any:
@@ -357,6 +368,9 @@ class JourneyKPIResult(_Result):
 class SignalsResult(_Result):
     """Per-customer signals (``log.signals()``): one row per customer, one column per signal.
 
+    The first column is the customer id in the name and dtype of the column the log was built
+    from (``customer_col``), so the table merges into the user's customer table as it is.
+
     Examples
     --------
     >>> import pandas as pd
@@ -370,10 +384,11 @@ class SignalsResult(_Result):
     """
 
     spec: tuple[Any, ...] = ()
+    customer_col: str = "customer_id"
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The signal names, in spec order: the table's columns after ``customer_id``.
+        """The signal names, in spec order: the table's columns after the customer id.
 
         Pass them on, e.g. ``link(table, outcome="churned", signals=res.names)`` (``link``
         takes flags and counts; leave out time signals such as ``first_time``).

@@ -239,6 +239,11 @@ def _normalise(spec: Any) -> list[Signal]:
 def compute_signals(log: EventLog, spec: Any) -> SignalsResult:
     """Compute the per-customer signal table; see :meth:`EventLog.signals`."""
     items = _normalise(spec)
+    if log.customer_col in {s.name for s in items}:
+        raise DataError(
+            f"signal name {log.customer_col!r} is the log's customer column (customer_col); "
+            "name the signal differently"
+        )
     known = log.event_names
     from cjlib.events._typos import warn_unknown_names
 
@@ -297,8 +302,8 @@ def compute_signals(log: EventLog, spec: Any) -> SignalsResult:
         elif sig.kind == "followed_stage_order":
             df[sig.name] = col.astype("boolean").fillna(True).astype(bool)
     df = df[["customer_id", *[s.name for s in items]]]
-    df = df.sort_values("customer_id").reset_index(drop=True)
-    return SignalsResult(table=df, spec=tuple(items))
+    df = log._key.restore(df.sort_values("customer_id"), sort=True)
+    return SignalsResult(table=df, spec=tuple(items), customer_col=log.customer_col)
 
 
 def _touchpoints(log: EventLog) -> list[str]:

@@ -10,12 +10,15 @@ from cjlib.events._results import TransitionsResult
 if TYPE_CHECKING:  # pragma: no cover
     from cjlib.events._log import EventLog
 
-__all__ = ["transitions"]
+__all__ = ["END", "transitions"]
 
 _LAST = -1  # next-event code of a customer's last event (it has no successor)
+END = "(end)"  # the next state of a customer's last event, with include_end=True
 
 
-def transitions(log: EventLog, *, per_channel: bool = False) -> TransitionsResult:
+def transitions(
+    log: EventLog, *, per_channel: bool = False, include_end: bool = False
+) -> TransitionsResult:
     """Count consecutive event pairs per customer; see :meth:`EventLog.transitions`."""
     t = log._table
     names = log.event_names
@@ -41,8 +44,9 @@ def transitions(log: EventLog, *, per_channel: bool = False) -> TransitionsResul
     last = table["next_code"] == _LAST
     n_customers = int(table.loc[last, "n"].sum())
     n_events = int(table["n"].sum())
-    table = table.loc[~last].reset_index(drop=True)
-    lookup = dict(enumerate(names))
+    if not include_end:
+        table = table.loc[~last].reset_index(drop=True)
+    lookup = {**dict(enumerate(names)), _LAST: END}
     table["event"] = table["code"].map(lookup)
     table["next_event"] = table["next_code"].map(lookup)
     keys = ["channel", "event", "next_event"] if per_channel else ["event", "next_event"]
@@ -60,4 +64,5 @@ def transitions(log: EventLog, *, per_channel: bool = False) -> TransitionsResul
         n_customers=n_customers,
         n_events=n_events,
         by_channel=per_channel,
+        include_end=include_end,
     )

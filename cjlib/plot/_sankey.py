@@ -225,20 +225,22 @@ def transition_heatmap(table: pd.DataFrame, *, top: int = 25, title: str | None 
         raise DataError("the transitions table is empty: there is nothing to draw")
     volume = table.groupby("event")["n"].sum().sort_values(ascending=False)
     keep = list(volume.index[:top])
-    t = table[table["event"].isin(keep) & table["next_event"].isin(keep)]
+    ends = ["(end)"] if table["next_event"].eq("(end)").any() else []  # include_end=True
+    columns = keep + ends
+    t = table[table["event"].isin(keep) & table["next_event"].isin(columns)]
     t = t.groupby(["event", "next_event"], as_index=False).agg(
         n=("n", "sum"), share=("share", "sum")
     )
     grid = t.pivot(index="event", columns="next_event", values="share").reindex(
-        index=keep, columns=keep
+        index=keep, columns=columns
     )
     counts = t.pivot(index="event", columns="next_event", values="n").reindex(
-        index=keep, columns=keep
+        index=keep, columns=columns
     )
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
-            x=keep,
+            x=columns,
             y=keep,
             customdata=counts.to_numpy(),
             colorscale="Blues",

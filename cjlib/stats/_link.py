@@ -31,7 +31,25 @@ from cjlib.stats._intervals import (
 from cjlib.stats._multiplicity import bh_qvalues
 from cjlib.stats._result import StatsResult
 
-__all__ = ["LinkResult", "link"]
+__all__ = ["LinkResult", "check_direction", "direction_words", "link"]
+
+
+def check_direction(value: Any, name: str = "higher_is_worse") -> bool | None:
+    """``value`` as the direction flag (True, False or None), or a DataError naming it."""
+    if value is None or isinstance(value, bool | np.bool_):
+        return None if value is None else bool(value)
+    raise DataError(
+        f"{name} must be True (a higher outcome is a loss, e.g. churned), False (a higher "
+        f"outcome is a gain, e.g. purchased or revenue) or None (not stated); got {value!r}"
+    )
+
+
+def direction_words(outcome: Any, higher_is_worse: bool | None) -> str:
+    """``"churned: higher is worse"``, ``"purchased: higher is better"`` or "not stated"."""
+    if higher_is_worse is None:
+        return f"{outcome}: direction not stated (pass higher_is_worse=True or False)"
+    return f"{outcome}: higher is {'worse' if higher_is_worse else 'better'}"
+
 
 _MEASURES = {
     "binary": {
@@ -79,10 +97,24 @@ class LinkResult(StatsResult):
     from OLS with HC3 errors. ``q`` columns are Benjamini–Hochberg q-values across signals.
     """
 
-    def __init__(self, table: pd.DataFrame, *, kind: str, outcome: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        *,
+        kind: str,
+        outcome: str,
+        higher_is_worse: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(table, **kwargs)
         self.kind = kind
         self.outcome = outcome
+        self.higher_is_worse = higher_is_worse
+
+    @property
+    def direction(self) -> str:
+        """The outcome's direction in words, e.g. ``"churned: higher is worse"``."""
+        return direction_words(self.outcome, self.higher_is_worse)
 
     def significant(self, alpha: float = 0.05) -> pd.DataFrame:
         """Rows whose BH q-value is at most ``alpha``, strongest effect first."""
@@ -258,6 +290,7 @@ def link(
     signals: str | Iterable[str],
     controls: Sequence[str] = (),
     kind: Literal["auto", "binary", "continuous"] = "auto",
+    higher_is_worse: bool | None = None,
     alpha: float = 0.05,
     min_group_size: int = 10,
     n_boot: int = 2000,
@@ -278,6 +311,12 @@ def link(
         Columns adjusted for in the model-based estimate (numeric, bool or categorical).
     kind : {"auto", "binary", "continuous"}
         Outcome type; ``"auto"`` picks binary for bool or 0/1 outcomes.
+    higher_is_worse : bool, optional
+        The outcome's direction: True when a higher value is a loss (``churned``), False
+        when it is a gain (``purchased``, ``revenue``). The link itself does not depend on it
+        (effects are always exposed − unexposed); it is carried on the result, named in the
+        summary (``"churned: higher is worse"``) and read by
+        :func:`cjlib.action.moments_that_matter`, which needs it to tell harm from benefit.
     alpha : float
         1 − confidence level of every interval.
     min_group_size : int
@@ -302,10 +341,12 @@ def link(
     >>> called = rng.random(2000) < 0.3
     >>> churned = rng.random(2000) < np.where(called, 0.30, 0.15)
     >>> df = pd.DataFrame({"called_support": called, "churned": churned})
-    >>> res = link(df, outcome="churned", signals=["called_support"])
+    >>> res = link(df, outcome="churned", signals=["called_support"], higher_is_worse=True)
     >>> row = res.table.loc["called_support"]
     >>> bool(row["ci_low"] < 0.15 < row["ci_high"])
     True
+    >>> res.direction
+    'churned: higher is worse'
     """
     require_frame(table, "table")
     if not isinstance(outcome, str):
@@ -323,6 +364,7 @@ def link(
             f"a column cannot be both outcome/control and signal: {sorted(clash or {outcome})}"
         )
     check_choice(kind, "kind", ["auto", "binary", "continuous"])
+    higher_is_worse = check_direction(higher_is_worse)
     check_probability(alpha, "alpha")
     if not isinstance(n_boot, int) or n_boot < 100:
         raise DataError(f"n_boot must be an integer >= 100, got {n_boot!r}")
@@ -383,10 +425,12 @@ def link(
         out,
         kind=kind,
         outcome=outcome,
+        higher_is_worse=higher_is_worse,
         title=f"Signals linked to {outcome} ({kind} outcome, {len(signal_names)} signals)",
         warnings=all_notes,
         info={
             "outcome": outcome,
+            "direction": direction_words(outcome, higher_is_worse),
             "kind": kind,
             "n": len(table),
             "controls": control_names,

@@ -46,6 +46,7 @@ def _moments(hazard_ratios: tuple) -> MomentsResult:
     res = link(
         _landmark_table(data),
         outcome="churned",
+        higher_is_worse=True,
         signals=["coverage_problem", "onboarding_completed", "has_billing_dispute"],
         controls=["plan"],
     )
@@ -87,7 +88,7 @@ def small():
     ]
     signals = log.signals(spec)
     table = data.customers.merge(signals.table, on="customer_id")
-    res = link(table, outcome="churned", signals=[s.name for s in spec])
+    res = link(table, outcome="churned", signals=[s.name for s in spec], higher_is_worse=True)
     return jm, data, mm, signals, res
 
 
@@ -175,7 +176,8 @@ def test_continuous_outcomes_count_lost_value_directly():
     _, data, log, mm = simulated()
     signals = log.signals([flag("billing_dispute")])
     table = data.customers.merge(signals.table, on="customer_id")
-    res = link(table, outcome="revenue", signals=["has_billing_dispute"], n_boot=200)
+    res = link(table, outcome="revenue", signals=["has_billing_dispute"], n_boot=200,
+               higher_is_worse=False)
     row = moments_that_matter(mm, res, signals=signals, horizon=None).table.iloc[0]
     diff = res.table.loc["has_billing_dispute", "effect"]
     assert row["value_per_customer"] == 1.0
@@ -214,7 +216,7 @@ def test_bad_input_is_named(small):
 def test_without_customers_a_value_is_required():
     mm = cjlib.measure(tiny_map(), cjlib.EventLog.from_pandas(tiny_events()))
     res = link(pd.DataFrame({"has_a1": [True, False] * 20, "churned": [True, False] * 20}),
-               outcome="churned", signals=["has_a1"])
+               outcome="churned", signals=["has_a1"], higher_is_worse=True)
     with pytest.raises(DataError, match="pass clv="):
         moments_that_matter(mm, res)
     assert moments_that_matter(mm, res, clv=10.0).table["touchpoint"].tolist() == ["a"]

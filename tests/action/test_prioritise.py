@@ -230,7 +230,8 @@ def _pipeline(hazard_ratios: dict[str, float]) -> Backlog:
             flag("coverage_issue", name="coverage_problem")]
     signals = log.signals(spec)
     table = data.customers.merge(signals.table, on="customer_id")
-    linked = cjlib.stats.link(table, outcome="churned", signals=[s.name for s in spec])
+    linked = cjlib.stats.link(table, outcome="churned", signals=[s.name for s in spec],
+                              higher_is_worse=True)
     found = _moments_that_matter()(measured, linked, signals=signals, n_boot=300)
     return prioritise(jm, found)
 
