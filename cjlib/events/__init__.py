@@ -31,6 +31,8 @@ _LAZY: dict[str, str] = {
     "DuplicateEventsWarning": "cjlib.events._validate",
     "DuckDBSettings": "cjlib.events._engine",
     "configure_duckdb": "cjlib.events._engine",
+    "Landmark": "cjlib.events._landmark",
+    "landmark": "cjlib.events._landmark",
     "Signal": "cjlib.events._signals",
     "count": "cjlib.events._signals",
     "flag": "cjlib.events._signals",
@@ -60,6 +62,7 @@ __all__ = [
     "FunnelResult",
     "JourneyKPIResult",
     "JourneysResult",
+    "Landmark",
     "PathsResult",
     "SessionsResult",
     "Signal",
@@ -72,6 +75,7 @@ __all__ = [
     "first_time",
     "flag",
     "followed_stage_order",
+    "landmark",
     "last_time",
     "path_length",
     "repeat_within",
@@ -84,6 +88,7 @@ __getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cjlib.events._engine import DuckDBSettings, configure_duckdb
+    from cjlib.events._landmark import Landmark, landmark
     from cjlib.events._log import EventLog
     from cjlib.events._results import (
         ConformanceResult,
