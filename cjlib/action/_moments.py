@@ -326,7 +326,9 @@ def moments_that_matter(
     measured_map : MeasuredMap
         From :func:`cjlib.measure` (gives the map, the measured period and the customers).
     link_result : LinkResult
-        From :func:`cjlib.stats.link` (one row per signal, e.g. outcome ``churned``).
+        From :func:`cjlib.stats.link` (one row per signal, e.g. outcome ``churned``) or
+        :func:`cjlib.stats.find_signals` (its signals are placed by the events they are
+        built from, and its outcome direction is used when ``higher_is_worse`` is None).
     clv : float or per-customer numbers, optional
         Value of one customer over the horizon (e.g. CLV predictions). Default: revenue per
         customer-year from the customers table given to :func:`cjlib.measure`, × horizon.
@@ -407,6 +409,10 @@ def moments_that_matter(
             f"signal_touchpoints names signal(s) {unknown} that the link result does not have; "
             f"it has {list(map(str, table.index))}"
         )
+    if higher_is_worse is None:  # a find_signals result states its outcome's direction
+        stated = getattr(link_result, "info", {}).get("direction")
+        if stated in ("lower_is_better", "higher_is_better"):
+            higher_is_worse = stated == "lower_is_better"
     worse = (kind == "binary") if higher_is_worse is None else bool(higher_is_worse)
     factor, horizon_label = _horizon_factor(horizon, measured_map.period)
     horizon_years = None
@@ -420,7 +426,7 @@ def moments_that_matter(
         value, value_se, value_source = 1.0, 0.0, "outcome units (continuous outcome)"
 
     jm = measured_map.journey_map
-    spec = _spec_of(signals)
+    spec = _spec_of(signals if signals is not None else getattr(link_result, "spec", None))
     eff = _effects(table, kind, effect)
     alpha_link = float(getattr(link_result, "info", {}).get("alpha", 0.05))
     z_link = NormalDist().inv_cdf(1 - alpha_link / 2)

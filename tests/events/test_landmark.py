@@ -13,19 +13,23 @@ from cjlib.events import flag, landmark, repeat_within
 
 @pytest.fixture(scope="module")
 def small():
-    events = pd.DataFrame({
-        "customer_id": ["a", "a", "a", "b", "c"],
-        "timestamp": pd.to_datetime(
-            ["2023-12-30", "2024-01-05", "2024-03-01", "2024-01-10", "2024-02-20"]
-        ),
-        "event": ["call", "call", "call", "call", "call"],
-    })
-    customers = pd.DataFrame({
-        "customer_id": ["a", "b", "c", "d"],
-        "start_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01", "2024-01-01"]),
-        "tenure_days": [200.0, 20.0, 120.0, 45.0],
-        "churned": [True, True, False, False],
-    })
+    events = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "b", "c"],
+            "timestamp": pd.to_datetime(
+                ["2023-12-30", "2024-01-05", "2024-03-01", "2024-01-10", "2024-02-20"]
+            ),
+            "event": ["call", "call", "call", "call", "call"],
+        }
+    )
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "start_date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01", "2024-01-01"]),
+            "tenure_days": [200.0, 20.0, 120.0, 45.0],
+            "churned": [True, True, False, False],
+        }
+    )
     return cjlib.EventLog.from_pandas(events), customers
 
 
