@@ -147,3 +147,15 @@ def test_bad_input_is_named(planted, kwargs, message):
     data, log, _ = planted
     with pytest.raises(DataError, match=message):
         find_signals(log, data.customers, **kwargs)
+
+
+def test_result_object_contract(planted):
+    import json
+
+    res = planted[2]
+    payload = json.loads(json.dumps(res.to_dict()))
+    assert payload["info"]["candidates_tried"] == res.info["candidates_tried"]
+    assert "Signals found for churned" in res._repr_html_()
+    fig = res.plot()
+    assert len(fig.data) >= 1
+    assert res.table.index.name == "signal"
