@@ -206,7 +206,7 @@ def _evalues(
     if kind == "binary":
         if adjusted and np.isfinite(row.get("or_adj", np.nan)):
             est, lo, hi = (
-                rr_from_or(float(row[c]), common=common)
+                rr_from_or(max(float(row[c]), 1e-300), common=common)
                 for c in ("or_adj", "or_adj_ci_low", "or_adj_ci_high")
             )
         else:
@@ -220,9 +220,10 @@ def _evalues(
         if not sd > 0:
             return np.nan, np.nan
         est, lo, hi = (rr_from_smd(float(row[c]) / sd) for c in cols)
-    if not all(np.isfinite(v) and v > 0 for v in (est, lo, hi)):
+    if not (np.isfinite(est) and est > 0) or np.isnan(lo) or np.isnan(hi):
         return np.nan, np.nan
-    return evalue_rr(est), evalue_ci(est, lo, hi)
+    # a separated fit has a limit of 0 or infinity: the interval is unbounded on that side
+    return evalue_rr(est), evalue_ci(est, max(lo, 1e-300), hi)
 
 
 def find_signals(

@@ -159,3 +159,17 @@ def test_result_object_contract(planted):
     fig = res.plot()
     assert len(fig.data) >= 1
     assert res.table.index.name == "signal"
+
+
+def test_evalues_of_adjusted_odds_ratios_including_a_separated_fit():
+    from cjlib.stats._find_signals import _evalues
+
+    # common outcome: RR = sqrt(OR) (VanderWeele & Ding 2017, Table 2); OR 4 (2.25, 9)
+    # -> RR 2 (1.5, 3) -> E = 2 + sqrt(2) = 3.414, CI 1.5 + sqrt(0.75) = 2.366
+    row = pd.Series({"or_adj": 4.0, "or_adj_ci_low": 2.25, "or_adj_ci_high": 9.0})
+    est, ci = _evalues(row, "binary", True, True, 1.0)
+    assert est == pytest.approx(3.4142, abs=1e-4) and ci == pytest.approx(2.3660, abs=1e-4)
+    # a separated logistic fit: limits 0 and infinity -> the interval holds 1, E-value 1
+    row = pd.Series({"or_adj": 0.2, "or_adj_ci_low": 0.0, "or_adj_ci_high": np.inf})
+    est, ci = _evalues(row, "binary", True, False, 1.0)
+    assert est == pytest.approx(5 + np.sqrt(20)) and ci == pytest.approx(1.0)
