@@ -66,7 +66,8 @@ class CandidateSet:
         raw = self.raw.reindex(rows)
         out = {}
         for c in self.candidates:
-            v = raw[c.column]
+            # a candidate nobody in the log had (e.g. a repeat after a rare trigger) has no column
+            v = raw[c.column] if c.column in raw.columns else pd.Series(np.nan, index=rows)
             if c.kind in ("channel_switches", "path_length"):
                 v = v.fillna(0)
             if c.rule == "positive":
@@ -79,7 +80,7 @@ class CandidateSet:
                 x = (~v.astype("boolean").fillna(True)).astype(float)
             else:  # above_median: undefined where the customer has no value
                 x = pd.Series(
-                    np.where(v.isna(), np.nan, (v > thresholds[c.name]).astype(float)),
+                    np.where(v.isna(), np.nan, (v > thresholds.get(c.name, np.nan)).astype(float)),
                     index=v.index,
                 )
             out[c.name] = x.to_numpy(dtype=float)
@@ -97,7 +98,7 @@ class CandidateSet:
                 ).median()
             )
             for c in self.candidates
-            if c.rule == "above_median"
+            if c.rule == "above_median" and c.column in raw.columns
         }
 
 

@@ -173,3 +173,21 @@ def test_evalues_of_adjusted_odds_ratios_including_a_separated_fit():
     row = pd.Series({"or_adj": 0.2, "or_adj_ci_low": 0.0, "or_adj_ci_high": np.inf})
     est, ci = _evalues(row, "binary", True, False, 1.0)
     assert est == pytest.approx(5 + np.sqrt(20)) and ci == pytest.approx(1.0)
+
+
+def test_a_candidate_nobody_had_is_unexposed_not_an_error():
+    from cjlib.stats._find_signals_candidates import Candidate, CandidateSet
+
+    rows = pd.Index(["x", "y", "z"])
+    cset = CandidateSet(
+        raw=pd.DataFrame({"n": [1.0, 3.0]}, index=pd.Index(["x", "y"])),
+        candidates=[
+            Candidate("rep", "repeat", "never happened", "absent", "positive"),
+            Candidate("slow", "time", "never happened", "gone", "above_median"),
+            Candidate("twice", "count", "two or more", "n", "at_least_2"),
+        ],
+    )
+    out = cset.exposures(rows, cset.thresholds(rows))
+    assert out["rep"].tolist() == [0.0, 0.0, 0.0]
+    assert out["slow"].isna().all()
+    assert out["twice"].tolist() == [0.0, 1.0, 0.0]
