@@ -103,16 +103,41 @@ def summarise_runs(planted: pd.DataFrame, null: pd.DataFrame, alpha: float) -> p
     with any discovery, which equals the FDR when nothing is planted)."""
     rows = []
     for name in PLANTED_TRIGGERS:
-        rows.append({"setting": "planted", "measure": f"power: {name}",
-                     "value": float(planted[f"found_{name}"].mean())})
-    rows.append({"setting": "planted", "measure": "false discovery proportion (mean)",
-                 "value": float(planted["fdp"].mean())})
-    rows.append({"setting": "planted", "measure": "signals reported per run (mean)",
-                 "value": float(planted["reported"].mean())})
-    rows.append({"setting": "null", "measure": f"FDR (nominal {alpha:g})",
-                 "value": float(null["fdp"].mean())})
-    rows.append({"setting": "null", "measure": "signals reported per run (mean)",
-                 "value": float(null["reported"].mean())})
+        rows.append(
+            {
+                "setting": "planted",
+                "measure": f"power: {name}",
+                "value": float(planted[f"found_{name}"].mean()),
+            }
+        )
+    rows.append(
+        {
+            "setting": "planted",
+            "measure": "false discovery proportion (mean)",
+            "value": float(planted["fdp"].mean()),
+        }
+    )
+    rows.append(
+        {
+            "setting": "planted",
+            "measure": "signals reported per run (mean)",
+            "value": float(planted["reported"].mean()),
+        }
+    )
+    rows.append(
+        {
+            "setting": "null",
+            "measure": f"FDR (nominal {alpha:g})",
+            "value": float(null["fdp"].mean()),
+        }
+    )
+    rows.append(
+        {
+            "setting": "null",
+            "measure": "signals reported per run (mean)",
+            "value": float(null["reported"].mean()),
+        }
+    )
     out = pd.DataFrame(rows)
     out["seeds"] = [len(planted)] * (len(PLANTED_TRIGGERS) + 2) + [len(null)] * 2
     out["value"] = np.round(out["value"], 3)
