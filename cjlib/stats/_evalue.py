@@ -91,7 +91,7 @@ def rr_from_smd(d: float) -> float:
     Examples
     --------
     >>> round(rr_from_smd(0.5), 4)
-    1.5755
+    1.5762
     """
     if isinstance(d, bool) or not isinstance(d, int | float):
         raise DataError(f"d must be a number; got {d!r}")
