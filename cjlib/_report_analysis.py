@@ -141,6 +141,8 @@ def _landmark_table(
 ) -> pd.DataFrame:
     """One row per customer still active at the landmark; ``early_<tp>``: reached the
     touchpoint in the first ``landmark_days`` after the start; ``churned``: churn afterwards."""
+    from cjlib.events import flag, landmark
+
     people = customers[list(dict.fromkeys((*LANDMARK_COLUMNS, *controls)))].copy()
     people["customer_id"] = people["customer_id"].astype(str)
     try:
@@ -151,18 +153,14 @@ def _landmark_table(
             f"customers: start_date must hold dates and tenure_days numbers ({exc})"
         ) from None
     people["churned"] = _churn_flags(people["churned"])
-    events = bound.to_pandas()[["customer_id", "timestamp", "touchpoint"]]
-    events = events[events["touchpoint"].notna()]
-    events = events.merge(people.assign(start=start)[["customer_id", "start"]], on="customer_id")
-    since_start = events["timestamp"] - events["start"]
-    window = pd.Timedelta(days=landmark_days)
-    early = events[(since_start >= pd.Timedelta(0)) & (since_start < window)]
-    reached = early.groupby("touchpoint")["customer_id"].unique()
-    cohort = people[tenure > landmark_days].reset_index(drop=True)
-    for touchpoint in journey_map.touchpoints:
-        if touchpoint.id in reached.index:
-            cohort[f"early_{touchpoint.id}"] = cohort["customer_id"].isin(reached[touchpoint.id])
-    return cohort
+    people["start_date"], people["tenure_days"] = start, tenure
+    design = landmark(bound, people, days=landmark_days)
+    spec = [
+        flag(tp.id, level="touchpoint", name=f"early_{tp.id}") for tp in journey_map.touchpoints
+    ]
+    cohort = design.signals(spec).drop(columns="days_after_landmark")
+    unreached = [s.name for s in spec if not cohort[s.name].any()]
+    return cohort.drop(columns=unreached)
 
 
 def _churn_flags(values: pd.Series) -> pd.Series:

@@ -224,8 +224,11 @@ def _direction(link_result: Any, higher_is_worse: Any) -> bool:
     """The outcome's direction: the argument, else the one stated on the link result."""
     given = check_direction(higher_is_worse)
     stated = getattr(link_result, "higher_is_worse", None)
+    info = getattr(link_result, "info", {})
     if stated is None:
-        stated = getattr(link_result, "info", {}).get("higher_is_worse")
+        stated = info.get("higher_is_worse")
+    if stated is None and info.get("direction") in ("lower_is_better", "higher_is_better"):
+        stated = info["direction"] == "lower_is_better"  # a find_signals result
     stated = check_direction(stated, "link_result.higher_is_worse")
     outcome = getattr(link_result, "outcome", None) or "the outcome"
     if given is not None and stated is not None and given != stated:
@@ -357,7 +360,9 @@ def moments_that_matter(
     measured_map : MeasuredMap
         From :func:`cjlib.measure` (gives the map, the measured period and the customers).
     link_result : LinkResult
-        From :func:`cjlib.stats.link` (one row per signal, e.g. outcome ``churned``).
+        From :func:`cjlib.stats.link` (one row per signal, e.g. outcome ``churned``) or
+        :func:`cjlib.stats.find_signals` (its signals are placed by the events they are
+        built from, and its outcome direction is used when ``higher_is_worse`` is None).
     clv : float or per-customer numbers, optional
         Value of one customer over the horizon (e.g. CLV predictions), or for a conversion
         outcome (``purchased``) the value of one conversion. Default: revenue per
@@ -465,7 +470,7 @@ def moments_that_matter(
         value, value_se, value_source = 1.0, 0.0, "outcome units (continuous outcome)"
 
     jm = measured_map.journey_map
-    spec = _spec_of(signals)
+    spec = _spec_of(signals if signals is not None else getattr(link_result, "spec", None))
     eff = _effects(table, kind, effect)
     alpha_link = float(getattr(link_result, "info", {}).get("alpha", 0.05))
     z_link = NormalDist().inv_cdf(1 - alpha_link / 2)

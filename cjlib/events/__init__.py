@@ -32,6 +32,8 @@ _LAZY: dict[str, str] = {
     "UnknownEventWarning": "cjlib.events._typos",
     "DuckDBSettings": "cjlib.events._engine",
     "configure_duckdb": "cjlib.events._engine",
+    "Landmark": "cjlib.events._landmark",
+    "landmark": "cjlib.events._landmark",
     "Signal": "cjlib.events._signals",
     "count": "cjlib.events._signals",
     "flag": "cjlib.events._signals",
@@ -67,6 +69,7 @@ __all__ = [
     "FunnelResult",
     "JourneyKPIResult",
     "JourneysResult",
+    "Landmark",
     "PathsResult",
     "SessionsResult",
     "Signal",
@@ -80,6 +83,7 @@ __all__ = [
     "first_time",
     "flag",
     "followed_stage_order",
+    "landmark",
     "last_time",
     "path_length",
     "read_amplitude",
@@ -98,6 +102,7 @@ __getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cjlib.events._engine import DuckDBSettings, configure_duckdb
+    from cjlib.events._landmark import Landmark, landmark
     from cjlib.events._log import EventLog
     from cjlib.events._results import (
         ConformanceResult,

@@ -20,6 +20,10 @@ from cjlib._lazy import lazy_names
 # public name -> private module that defines it
 _LAZY: dict[str, str] = {
     "link": "cjlib.stats._link",
+    "find_signals": "cjlib.stats._find_signals",
+    "FindSignalsResult": "cjlib.stats._find_signals",
+    "evalue_rr": "cjlib.stats._evalue",
+    "evalue_ci": "cjlib.stats._evalue",
     "bh_qvalues": "cjlib.stats._multiplicity",
     "survival": "cjlib.stats._survival",
     "cox": "cjlib.stats._cox",
@@ -34,11 +38,15 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "BetaGeoModel",
+    "FindSignalsResult",
     "GammaGammaModel",
     "bh_qvalues",
     "churn_model",
     "cox",
     "drivers",
+    "evalue_ci",
+    "evalue_rr",
+    "find_signals",
     "holdout_validation",
     "link",
     "markov_attribution",
@@ -55,6 +63,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from cjlib.stats._churn import churn_model
     from cjlib.stats._cox import cox
     from cjlib.stats._drivers import drivers
+    from cjlib.stats._evalue import evalue_ci, evalue_rr
+    from cjlib.stats._find_signals import FindSignalsResult, find_signals
     from cjlib.stats._gammagamma import GammaGammaModel
     from cjlib.stats._holdout import holdout_validation
     from cjlib.stats._link import link
