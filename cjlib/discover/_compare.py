@@ -158,7 +158,7 @@ def compare_maps(
     rows += _stalls(designed, pairs, alpha, stall_factor, n_cust)
     rows += _persona_gaps(designed, discovered, matched, persona_min_share)
     rows += _unmapped_pains(designed, discovered, matched, n_cust)
-    rows += _emotions(designed, discovered, matched)
+    rows += _emotions(designed, discovered, matched, alpha)
     table = pd.DataFrame(rows, columns=_COLUMNS)
     order = {k: i for i, k in enumerate(KINDS)}
     table = table.sort_values(
@@ -376,11 +376,16 @@ def _unmapped_pains(designed: JourneyMap, found: DiscoveredMap, matched: dict, n
     return rows
 
 
-def _emotions(designed: JourneyMap, found: DiscoveredMap, matched: dict) -> list:
+def _emotions(designed: JourneyMap, found: DiscoveredMap, matched: dict, alpha: float) -> list:
     emo = found.emotions
     if emo.empty:
         return []
     emo = emo.loc[emo["emotion"].notna()]
+    from scipy import stats
+
+    # Bonferroni over every (touchpoint, persona) score tested: one stray interval in twenty
+    # is noise, not a difference
+    level = 1 - alpha / (2 * max(len(emo), 1))
     known = {p.segment or p.id: p.id for p in designed.personas}
     known.update({p.id: p.id for p in designed.personas})
     rows = []
@@ -395,7 +400,11 @@ def _emotions(designed: JourneyMap, found: DiscoveredMap, matched: dict) -> list
             continue
         tp = designed.touchpoint(next(iter(tps)))
         score = tp.emotion.get(pid)
-        if score is None or (r.low <= score <= r.high) or math.isnan(r.emotion):
+        if score is None or math.isnan(r.emotion):
+            continue
+        half = float(stats.t.ppf(level, max(int(r.n) - 1, 1))) * r.se
+        low, high = max(-2.0, r.emotion - half), min(2.0, r.emotion + half)
+        if low <= score <= high:
             continue
         rows.append(
             {
@@ -403,7 +412,7 @@ def _emotions(designed: JourneyMap, found: DiscoveredMap, matched: dict) -> list
                 "item": f"{tp.id} / {pid}",
                 "stage": designed.stage_of(tp.id).id,
                 "detail": f"designed {score:+.1f}, measured {r.emotion:+.2f} "
-                f"[{r.low:+.2f}, {r.high:+.2f}]",
+                f"[{low:+.2f}, {high:+.2f}] (Bonferroni over {len(emo)} scores)",
                 "customers": int(r.n),
                 "events": 0,
                 "share": 0.0,

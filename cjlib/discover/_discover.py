@@ -97,7 +97,7 @@ def _survey_emotions(
     min_n: int,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """CSAT per touchpoint and persona on the -2..+2 scale (CSAT - 3), with t intervals."""
-    cols = ["touchpoint", "persona", "n", "emotion", "low", "high", "evidence"]
+    cols = ["touchpoint", "persona", "n", "emotion", "se", "low", "high", "evidence"]
     if surveys is None:
         return pd.DataFrame(columns=cols), None
     missing = [c for c in ("customer_id", "event", "kind", "score") if c not in surveys.columns]
@@ -128,6 +128,7 @@ def _survey_emotions(
                         "persona": who,
                         "n": n,
                         "emotion": math.nan,
+                        "se": math.nan,
                         "low": math.nan,
                         "high": math.nan,
                         "evidence": f"too few CSAT answers ({n} < {min_n})",
@@ -143,6 +144,7 @@ def _survey_emotions(
                     "persona": who,
                     "n": n,
                     "emotion": m,
+                    "se": se,
                     "low": max(-2.0, m - half),
                     "high": min(2.0, m + half),
                     "evidence": f"CSAT from {n} answers",
@@ -496,8 +498,7 @@ def _build_map(
     pid: dict[str, str] = {}
     if persona is not None:
         shares = persona["persona"].value_counts(normalize=True)
-        for value, share in shares.items():
-            pid[str(value)] = _slug(value)
+        pid = {str(value): _slug(value) for value in shares.index}
         personas = tuple(
             Persona(id=pid[str(v)], name=_humanise(v), segment=str(v), share=round(float(s), 4))
             for v, s in shares.sort_index().items()

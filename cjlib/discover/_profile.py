@@ -76,6 +76,7 @@ def profile_events(
     Parameters
     ----------
     log : EventLog
+        The log to measure.
     repeat_window_days : float
         A customer "repeats" an event when two of its occurrences are at most this far apart.
     wait_factor : float

@@ -85,7 +85,8 @@ class DiscoveredMap:
             )
         lines.append(
             f"Pain points: {len(conf)} confirmed of {len(self.pain_points)} candidates "
-            f"(linked to {self.method.get('outcome_col') or 'no outcome'}, FDR {self.method['alpha']})"
+            f"(linked to {self.method.get('outcome_col') or 'no outcome'}, "
+            f"FDR {self.method['alpha']})"
         )
         for p in conf.head(5).itertuples(index=False):
             lines.append(f"  [{p.severity}] {p.touchpoint} {p.kind}: {p.evidence}")
@@ -154,4 +155,5 @@ class DiscoveredMap:
 
     def _repr_html_(self) -> str:
         body = html.escape(self.summary())
-        return f"<div><pre>{body}</pre>{self.table.drop(columns=['derivation']).to_html(index=False)}</div>"
+        table = self.table.drop(columns=["derivation"]).to_html(index=False)
+        return f"<div><pre>{body}</pre>{table}</div>"
