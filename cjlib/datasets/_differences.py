@@ -153,8 +153,13 @@ def plant_map_differences(
     pool = _candidates(journey_map)
     order = rng.permutation(len(pool)).tolist()
     picked = [pool[i] for i in order]
+    # the pain point goes where customers do not come back anyway (before the recurring part
+    # of the journey), so "came back within 14 days" is the planted behaviour, not routine
+    cycle = [s.id for s in journey_map.stages].index(scenario_for(journey_map).cycle_stage)
+    once = [x for x in picked if [s.id for s in journey_map.stages].index(x[0].id) < cycle]
     if "unmapped_pain" in kinds and picked:
-        stage, tp = picked.pop(0)
+        stage, tp = (once or picked)[0]
+        picked.remove((stage, tp))
         events = concrete_event_names(tp.events)
         effects["planted_pain"] = {
             "touchpoint": tp.id,

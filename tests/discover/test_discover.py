@@ -31,7 +31,7 @@ def data(planted):
 
 @pytest.fixture(scope="module")
 def log(data):
-    return cjlib.EventLog.from_pandas(data.events)
+    return cjlib.EventLog.from_pandas(data.events, dedupe=True)
 
 
 @pytest.fixture(scope="module")
