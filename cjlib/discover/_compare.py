@@ -101,6 +101,7 @@ def compare_maps(
     confidence: float = 0.95,
     stall_factor: float = 1.5,
     persona_min_share: float = 0.02,
+    min_customers: int = 10,
 ) -> MapComparison:
     """List where the designed map and the customers' discovered journey disagree.
 
@@ -120,6 +121,8 @@ def compare_maps(
         ``stall_factor`` times the median stall share of all consecutive stage pairs.
     persona_min_share : float
         A designed touchpoint a persona's customers reach less often than this is a gap.
+    min_customers : int
+        Fewest customers behind an order inversion or a handover stall.
 
     Returns
     -------
@@ -154,8 +157,8 @@ def compare_maps(
     rows += _never_seen(designed, names, discovered)
     stage_of = {e: st for e, (_, st) in matched.items()}
     pairs = stage_order_pairs(log, stage_of)
-    rows += _inversions(designed, pairs, alpha, n_cust)
-    rows += _stalls(designed, pairs, alpha, stall_factor, n_cust)
+    rows += _inversions(designed, pairs, alpha, n_cust, min_customers)
+    rows += _stalls(designed, pairs, alpha, stall_factor, n_cust, min_customers)
     rows += _persona_gaps(designed, discovered, matched, persona_min_share)
     rows += _unmapped_pains(designed, discovered, matched, n_cust)
     rows += _emotions(designed, discovered, matched, alpha)
@@ -245,11 +248,13 @@ def _never_seen(designed: JourneyMap, names: list[str], found: DiscoveredMap) ->
     return rows
 
 
-def _inversions(designed: JourneyMap, pairs: pd.DataFrame, alpha: float, n_cust: int) -> list:
+def _inversions(
+    designed: JourneyMap, pairs: pd.DataFrame, alpha: float, n_cust: int, min_n: int
+) -> list:
     index = {s.id: i for i, s in enumerate(designed.stages)}
     rows = []
     for r in pairs.itertuples(index=False):
-        if index.get(r.stage_a, -1) >= index.get(r.stage_b, -1) or r.n_both < 10:
+        if index.get(r.stage_a, -1) >= index.get(r.stage_b, -1) or r.n_both < min_n:
             continue
         share = r.n_a_first / r.n_both
         _, high = wilson_ci(int(r.n_a_first), int(r.n_both), alpha)
@@ -272,7 +277,12 @@ def _inversions(designed: JourneyMap, pairs: pd.DataFrame, alpha: float, n_cust:
 
 
 def _stalls(
-    designed: JourneyMap, pairs: pd.DataFrame, alpha: float, factor: float, n_cust: int
+    designed: JourneyMap,
+    pairs: pd.DataFrame,
+    alpha: float,
+    factor: float,
+    n_cust: int,
+    min_n: int,
 ) -> list:
     if pairs.empty:
         return []
@@ -290,7 +300,7 @@ def _stalls(
     norm = float(pd.Series(shares).median())
     rows = []
     for a, b, stalled, reach in steps:
-        if not a.owner or not b.owner or a.owner == b.owner or reach < 10:
+        if not a.owner or not b.owner or a.owner == b.owner or reach < min_n:
             continue
         low, _ = wilson_ci(stalled, reach, alpha)
         if norm > 0 and low > factor * norm:

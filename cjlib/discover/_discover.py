@@ -441,7 +441,10 @@ def _persona_table(
     from cjlib.stats._multiplicity import bh_qvalues
 
     sizes = persona["persona"].value_counts()
-    r = reach.loc[reach["event"].isin(kept)].rename(columns={"event": "touchpoint"}).copy()
+    r = reach.loc[reach["event"].isin(kept)].rename(columns={"event": "touchpoint"})
+    # a persona that never does a touchpoint has no row in the engine's counts: fill zeros
+    grid = pd.MultiIndex.from_product([sorted(sizes.index), kept], names=["persona", "touchpoint"])
+    r = r.set_index(["persona", "touchpoint"])["reach"].reindex(grid, fill_value=0).reset_index()
     r["share"] = r["reach"] / r["persona"].map(sizes)
     rows = []
     for tp, g in r.groupby("touchpoint"):
