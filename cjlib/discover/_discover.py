@@ -426,7 +426,11 @@ def _stage_names(
             dtype=object,
         )
         best = str(votes.value_counts().index[0]) if len(votes) else s
-        out[s] = best if best not in out.values() else f"{best}_{s}"
+        k = 2
+        name = best
+        while name in out.values():
+            name, k = f"{best}_{k}", k + 1
+        out[s] = name
     return out
 
 
@@ -502,10 +506,20 @@ def _build_map(
     if persona is not None:
         shares = persona["persona"].value_counts(normalize=True)
         pid = {str(value): _slug(value) for value in shares.index}
+        known = {}
+        for p in designed.personas if designed is not None else ():
+            known[p.id] = known[p.segment or p.id] = p
         personas = tuple(
-            Persona(id=pid[str(v)], name=_humanise(v), segment=str(v), share=round(float(s), 4))
+            Persona(
+                id=known[str(v)].id if str(v) in known else pid[str(v)],
+                name=known[str(v)].name if str(v) in known else _humanise(v),
+                description=known[str(v)].description if str(v) in known else "",
+                segment=str(v),
+                share=round(float(s), 4),
+            )
             for v, s in shares.sort_index().items()
         )
+        pid = {v: (known[v].id if v in known else i) for v, i in pid.items()}
     confirmed = pains.loc[pains["confirmed"].astype(bool)] if len(pains) else pains
     by_stage: dict[str, list[Touchpoint]] = {s: [] for s in order}
     for r in kept.sort_values("median_first_days").itertuples(index=False):
