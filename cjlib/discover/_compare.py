@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -51,6 +51,7 @@ class MapComparison:
     table: pd.DataFrame
     designed_id: str
     n_customers: int
+    designed: JourneyMap | None = field(default=None, repr=False, compare=False)
 
     def counts(self) -> dict[str, int]:
         """Number of differences per kind (every kind listed, zeros included)."""
@@ -153,7 +154,7 @@ def compare_maps(
     names = log.event_names
     matched = match_events(designed, names)
     rows: list[dict[str, Any]] = []
-    rows += _not_in_map(discovered, matched, min_reach, n_cust)
+    rows += _not_in_map(discovered, matched, min_reach, n_cust, {s.id for s in designed.stages})
     rows += _never_seen(designed, names, discovered)
     stage_of = {e: st for e, (_, st) in matched.items()}
     pairs = stage_order_pairs(log, stage_of)
@@ -169,11 +170,16 @@ def compare_maps(
     ).reset_index(drop=True)
     table["customers"] = table["customers"].astype("int64")
     table["events"] = table["events"].astype("int64")
-    return MapComparison(table=table, designed_id=designed.id, n_customers=discovered.n_customers)
+    return MapComparison(
+        table=table,
+        designed_id=designed.id,
+        n_customers=discovered.n_customers,
+        designed=designed,
+    )
 
 
 def _not_in_map(
-    found: DiscoveredMap, matched: dict, min_reach: float, n_cust: int
+    found: DiscoveredMap, matched: dict, min_reach: float, n_cust: int, stage_ids: set[str]
 ) -> list[dict[str, Any]]:
     t = pd.concat(
         [
@@ -197,7 +203,8 @@ def _not_in_map(
             {
                 "kind": "not_in_map",
                 "item": str(r.touchpoint),
-                "stage": "",
+                # discovered stages are named after the designed stage holding most events
+                "stage": str(r.stage) if str(r.stage) in stage_ids else "",
                 "detail": f"customers do {', '.join(unmapped)} (discovered in {r.stage}); "
                 "the map has no touchpoint for it",
                 "customers": int(r.reach),
