@@ -16,7 +16,18 @@ from cjlib.report import Report, build_report
 from cjlib.stats import BetaGeoModel, GammaGammaModel, link, rfm_summary
 
 LANDMARK_DAYS = 90
-SECTIONS = ("kpis", "map", "emotion", "sankey", "funnel", "signals", "clv", "backlog", "notes")
+SECTIONS = (
+    "kpis",
+    "map",
+    "emotion",
+    "sankey",
+    "funnel",
+    "signals",
+    "clv",
+    "backlog",
+    "discovery",
+    "notes",
+)
 
 
 @pytest.fixture(scope="module")
