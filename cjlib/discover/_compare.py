@@ -31,7 +31,17 @@ KINDS: tuple[str, ...] = (
     "unmapped_pain",
     "emotion_outside",
 )
-_COLUMNS = ["kind", "item", "stage", "detail", "customers", "events", "share", "evidence"]
+_COLUMNS = [
+    "kind",
+    "item",
+    "stage",
+    "detail",
+    "customers",
+    "events",
+    "share",
+    "severity",
+    "evidence",
+]
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,55 @@ class MapComparison:
         for r in top.itertuples(index=False):
             lines.append(f"  - [{r.kind}] {r.item}: {r.detail} ({int(r.customers):,} customers)")
         return "\n".join(lines)
+
+    def amended_map(self, *, owner: str = "") -> JourneyMap:
+        """The designed map with what the data showed added, for the team to accept or edit.
+
+        Touchpoints customers use that the map lacks are added (to the designed stage the
+        discovery placed them in, else the last stage), and pain points the map lacks are
+        added with their measured severity. Nothing is removed: whether a never-seen
+        touchpoint should go is the team's call.
+
+        Parameters
+        ----------
+        owner : str
+            Owner written on the added touchpoints (unknown from the data).
+
+        Returns
+        -------
+        JourneyMap
+
+        Examples
+        --------
+        >>> amended = diff.amended_map()  # doctest: +SKIP
+        """
+        from cjlib.map import PainPoint, Touchpoint, add_pain_point, add_touchpoint
+
+        if self.designed is None:
+            raise DataError("amended_map needs the MapComparison returned by compare_maps")
+        jm = self.designed
+        known = {s.id for s in jm.stages}
+        for r in self.table.loc[self.table["kind"] == "not_in_map"].itertuples(index=False):
+            if r.item.endswith("rare events"):
+                continue
+            stage = r.stage if r.stage in known else jm.stages[-1].id
+            name = str(r.item).replace("_", " ")
+            tp = Touchpoint(
+                id=str(r.item), name=name[:1].upper() + name[1:], owner=owner, events=(str(r.item),)
+            )
+            jm = add_touchpoint(jm, stage, tp)
+        for r in self.table.loc[self.table["kind"] == "unmapped_pain"].itertuples(index=False):
+            tp_id, kind = str(r.item).split(": ")
+            jm = add_pain_point(
+                jm,
+                tp_id,
+                PainPoint(
+                    text=f"{kind} (from data): {r.evidence}",
+                    severity=r.severity,
+                    id=f"pp_data_{tp_id}_{kind}",
+                ),
+            )
+        return jm
 
     def plot(self, **kwargs: Any) -> Any:
         """The diff canvas (see :func:`cjlib.plot.diff_canvas`)."""
@@ -168,6 +227,7 @@ def compare_maps(
     table = table.sort_values(
         ["kind", "customers"], key=lambda s: s.map(order) if s.name == "kind" else -s
     ).reset_index(drop=True)
+    table["severity"] = table["severity"].fillna("")
     table["customers"] = table["customers"].astype("int64")
     table["events"] = table["events"].astype("int64")
     return MapComparison(
@@ -387,6 +447,7 @@ def _unmapped_pains(designed: JourneyMap, found: DiscoveredMap, matched: dict, n
                 "customers": int(p.customers),
                 "events": 0,
                 "share": int(p.customers) / n_cust,
+                "severity": p.severity,
                 "evidence": p.evidence,
             }
         )

@@ -187,3 +187,19 @@ def test_bad_customer_columns(log, data):
         discover_map(log, customers=bad)
     with pytest.raises(DataError, match="EventLog"):
         discover_map(data.events)
+
+
+def test_amended_map_brings_the_differences_back(found, planted):
+    from cjlib.discover import compare_maps
+
+    diff = compare_maps(planted.designed, found)
+    amended = diff.amended_map(owner="product")
+    amended.validate()
+    missing = next(d for d in planted.differences if d["kind"] == "missing_touchpoint")
+    added = {tp.id for tp in amended.touchpoints} - {tp.id for tp in planted.designed.touchpoints}
+    assert set(missing["events"]) <= added
+    pain = next(d for d in planted.differences if d["kind"] == "unmapped_pain")
+    new_pains = amended.touchpoint(pain["touchpoint"]).pain_points
+    row = diff.table.loc[diff.table["kind"] == "unmapped_pain"].iloc[0]
+    assert [p.severity for p in new_pains] == [row["severity"]]
+    assert planted.designed.touchpoint(pain["touchpoint"]).pain_points == ()  # not mutated
