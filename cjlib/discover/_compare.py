@@ -480,7 +480,7 @@ def _emotions(designed: JourneyMap, found: DiscoveredMap, matched: dict, alpha: 
         score = tp.emotion.get(pid)
         if score is None or math.isnan(r.emotion):
             continue
-        half = float(stats.t.ppf(level, max(int(r.n) - 1, 1))) * r.se
+        half = float(stats.norm.ppf(level)) * r.se
         low, high = max(-2.0, r.emotion - half), min(2.0, r.emotion + half)
         if low <= score <= high:
             continue

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from cjlib.discover._emotion import latent_emotion
 from cjlib.discover._pain import pain_candidates
 from cjlib.discover._profile import profile_events, stage_profile
 from cjlib.discover._result import DiscoveredMap
@@ -114,13 +115,11 @@ def _survey_emotions(
             "score": pd.to_numeric(s["score"], errors="coerce").to_numpy(),
         }
     ).dropna(subset=["score"])
-    from scipy import stats
 
     def rows(frame: pd.DataFrame, who: str) -> list[dict]:
         out = []
         for tp, g in frame.groupby("touchpoint"):
-            x = g["score"].to_numpy(float) - 3.0
-            n = len(x)
+            n = len(g)
             if n < min_n:
                 out.append(
                     {
@@ -135,9 +134,7 @@ def _survey_emotions(
                     }
                 )
                 continue
-            se = x.std(ddof=1) / math.sqrt(n)
-            half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
-            m = float(x.mean())
+            m, se, low, high = latent_emotion(g["score"].to_numpy(float), confidence)
             out.append(
                 {
                     "touchpoint": tp,
@@ -145,9 +142,9 @@ def _survey_emotions(
                     "n": n,
                     "emotion": m,
                     "se": se,
-                    "low": max(-2.0, m - half),
-                    "high": min(2.0, m + half),
-                    "evidence": f"CSAT from {n} answers",
+                    "low": low,
+                    "high": high,
+                    "evidence": f"CSAT from {n} answers (latent-scale mean)",
                 }
             )
         return out
