@@ -76,12 +76,15 @@ def _customer_tables(
     outcome = persona = None
     if outcome_col is not None:
         raw = customers[outcome_col]
-        if raw.isna().any() or not set(pd.unique(raw)) <= {True, False}:
-            bad = raw[raw.isna() | ~raw.isin([True, False, 0, 1])].head(3).tolist()
+        text = raw.map(lambda v: str(v).strip().lower() if pd.notna(v) else None)
+        flags = {"true": 1, "false": 0, "1": 1, "0": 0, "1.0": 1, "0.0": 0}
+        bad = sorted({str(v) for v, t in zip(raw, text, strict=True) if t not in flags})
+        if bad:
             raise DataError(
-                f"customers[{outcome_col!r}] must be boolean or 0/1 (the bad outcome, e.g. "
-                f"churned); got values such as {bad}"
+                f"customers[{outcome_col!r}] must be true/false or 1/0 (the bad outcome, e.g. "
+                f"churned); got values such as {bad[:5]}"
             )
+        raw = text.map(flags)
         outcome = pd.DataFrame({"customer_id": ids, "bad": raw.astype(int).to_numpy()})
     if persona_col is not None:
         persona = pd.DataFrame({"customer_id": ids, "persona": customers[persona_col].astype(str)})
