@@ -100,7 +100,7 @@ def _survey_emotions(
     confidence: float,
     min_n: int,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """CSAT per touchpoint and persona on the -2..+2 scale (CSAT - 3), with t intervals."""
+    """CSAT per touchpoint and persona on the latent -2..+2 scale, with Wald intervals."""
     cols = ["touchpoint", "persona", "n", "emotion", "se", "low", "high", "evidence"]
     if surveys is None:
         return pd.DataFrame(columns=cols), None
@@ -211,7 +211,7 @@ def discover_map(
         One row per customer: ``customer_col`` plus the persona and outcome columns.
     surveys : DataFrame, optional
         Surveys contract (``customer_id``, ``event``, ``kind``, ``score``); CSAT answers give
-        the measured emotion (``CSAT - 3`` on the map's -2..+2 scale).
+        the measured emotion (read on the map's -2..+2 latent scale, see ``_emotion``).
     customer_col, persona_col : str
         Columns of ``customers``; ``persona_col`` gives one persona per value.
     outcome_col : str, optional
