@@ -252,8 +252,8 @@ def discover_map(
     >>> data = simulate(load_map("telco"), 300, seed=4)
     >>> log = cjlib.EventLog.from_pandas(data.events)
     >>> found = discover_map(log, customers=data.customers, persona_col="persona")
-    >>> found.journey_map.validate() is None
-    True
+    >>> found.journey_map.problems()
+    []
     >>> "support_call" in found.table["touchpoint"].tolist()
     True
     """
