@@ -46,6 +46,8 @@ def _base(log: EventLog, labels: Mapping[str, str] | None = None) -> ir.Table:
     if labels:
         t = t.mutate(event=t.event.substitute(dict(labels), else_=t.event).cast("string"))
     m = log._micros(t.timestamp)
+    # the log's end as a scalar: an unpartitioned window would run on one thread
+    end = int(log._execute(log._micros(log._table.timestamp).max()))
     w = customer_window()
     same = ibis.window(group_by=["customer_id", "event"], order_by=["timestamp", ORDER])
     whole = ibis.window(group_by="customer_id")
@@ -57,7 +59,7 @@ def _base(log: EventLog, labels: Mapping[str, str] | None = None) -> ir.Table:
         first_m=m.min().over(whole),
         gap=m.lead().over(w) - m,
         since_same=m - m.lag().over(same),
-        before_end=m.max().over(ibis.window()) - m,
+        before_end=end - m,
     )
 
 
@@ -187,12 +189,13 @@ def _stage_labels(log: EventLog, stage_of: Mapping[str, str]) -> ir.Table:
     m = log._micros(t.timestamp)
     labels = t.event.substitute(dict(stage_of), else_=ibis.null("string")).cast("string")
     w = customer_window()
+    end = int(log._execute(m.max()))
     s = t.select(
         "customer_id",
         m=m,
         stage=labels,
         gap=m.lead().over(w) - m,
-        before_end=m.max().over(ibis.window()) - m,
+        before_end=end - m,
     )
     return s.filter(s.stage.notnull())
 
