@@ -44,12 +44,26 @@ _LAZY: dict[str, str] = {
     "EventLog": "cjlib.events",
     "measure": "cjlib.action",
     "MeasuredMap": "cjlib.action",
+    "discover_map": "cjlib.discover",
+    "DiscoveredMap": "cjlib.discover",
+    "compare_maps": "cjlib.discover",
 }
-_SUBPACKAGES = ("map", "events", "stats", "action", "plot", "widgets", "datasets", "report")
+_SUBPACKAGES = (
+    "map",
+    "events",
+    "stats",
+    "action",
+    "plot",
+    "widgets",
+    "datasets",
+    "report",
+    "discover",
+)
 
 __all__ = [
     "CjlibError",
     "DataError",
+    "DiscoveredMap",
     "EngineError",
     "EventLog",
     "JourneyMap",
@@ -65,7 +79,10 @@ __all__ = [
     "Touchpoint",
     "__version__",
     "action",
+    "compare_maps",
     "datasets",
+    "discover",
+    "discover_map",
     "events",
     "map",
     "measure",
@@ -85,8 +102,9 @@ __getattr__, __dir__ = lazy_names(
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from cjlib import action, datasets, events, map, plot, report, stats, widgets
+    from cjlib import action, datasets, discover, events, map, plot, report, stats, widgets
     from cjlib.action import MeasuredMap, measure
+    from cjlib.discover import DiscoveredMap, compare_maps, discover_map
     from cjlib.events import EventLog
     from cjlib.map import (
         JourneyMap,

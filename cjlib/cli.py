@@ -151,6 +151,10 @@ def _parser() -> argparse.ArgumentParser:
         description="List the bundled sample data sets.",
     )
     samples.set_defaults(run=_run_samples)
+
+    from cjlib._cli_discover import add_discover_command
+
+    add_discover_command(commands)
     return parser
 
 

@@ -92,6 +92,7 @@ def build_report(
     landmark_days: int = 90,
     controls: Sequence[str] = (),
     clv_weeks: int = 52,
+    discovery: bool = True,
 ) -> Report:
     """Build the standalone HTML report of ``journey_map`` measured on ``log``.
 
@@ -120,6 +121,9 @@ def build_report(
         Customer columns to adjust the linked signals for (e.g. ``["plan"]``).
     clv_weeks : int, default 52
         CLV horizon in weeks.
+    discovery : bool, default True
+        Add the "designed vs discovered" section (:func:`cjlib.discover_map` and
+        :func:`cjlib.compare_maps` with the diff canvas).
 
     Returns
     -------
@@ -184,6 +188,14 @@ def build_report(
     built = build_sections(
         journey_map, log, analyses, landmark_days=landmark_days, controls=list(controls)
     )
+    discovered: dict[str, Any] = {}
+    if discovery:
+        from cjlib._report_discovery import discovery_section
+
+        section, discovered = discovery_section(
+            built, journey_map, log, customers=customers, surveys=surveys
+        )
+        built.sections.insert(len(built.sections) - 1, section)  # before the notes
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     from cjlib import __version__
     from cjlib._report_html import page
@@ -205,6 +217,7 @@ def build_report(
         "backlog": analyses.backlog,
         "clv": analyses.clv_table,
         "clv_summary": dict(analyses.clv_summary),
+        **discovered,
     }
     return Report(
         html=document,

@@ -361,6 +361,7 @@ _EFFECT_KEYS = (
     "bgnbd",
     "gamma_gamma",
     "nps_signal_shift",
+    "planted_pain",
 )
 
 
@@ -416,7 +417,39 @@ def apply_effects(scenario: Scenario, effects: Mapping[str, Any] | str | None) -
                 f"effects['nps_signal_shift']: expected a mapping with keys from {sorted(known)}"
             )
         changes["nps_signal_shift"] = {**scenario.nps_signal_shift, **shift}
+    if "planted_pain" in effects:
+        changes.update(_planted_pain(changes.get("signals", scenario.signals), scenario, effects))
     return dataclasses.replace(scenario, **changes)
+
+
+def _planted_pain(
+    signals: tuple[SignalRule, ...], scenario: Scenario, effects: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A loop at one touchpoint whose repeat within 14 days raises the churn hazard.
+
+    Planted by :func:`cjlib.datasets.plant_map_differences` (a real pain point that the
+    designed map lacks); the signal is named ``planted_repeat_<touchpoint>`` in the truth.
+    """
+    spec = effects["planted_pain"]
+    keys = {"touchpoint", "events", "loop", "hazard_ratio"}
+    if not isinstance(spec, Mapping) or set(spec) != keys:
+        raise DataError(f"effects['planted_pain']: expected a mapping with keys {sorted(keys)}")
+    tp = str(spec["touchpoint"])
+    events = tuple(str(e) for e in spec["events"])
+    loop = _positive(spec["loop"], "effects['planted_pain']['loop']")
+    hr = _positive(spec["hazard_ratio"], "effects['planted_pain']['hazard_ratio']")
+    rule = SignalRule(
+        name=f"planted_repeat_{tp}",
+        kind="sequence",
+        trigger=events,
+        follow=events,
+        min_count=1,
+        window_days=14.0,
+        hazard_ratio=hr,
+        description=f"came back to {tp} within 14 days (planted pain point)",
+    )
+    loops = {**scenario.loops, tp: scenario.loops.get(tp, 0.0) + loop}
+    return {"signals": (*signals, rule), "loops": loops}
 
 
 def _hazard_ratio_changes(scenario: Scenario, ratios: Any) -> dict[str, Any]:

@@ -16,7 +16,18 @@ from cjlib.report import Report, build_report
 from cjlib.stats import BetaGeoModel, GammaGammaModel, link, rfm_summary
 
 LANDMARK_DAYS = 90
-SECTIONS = ("kpis", "map", "emotion", "sankey", "funnel", "signals", "clv", "backlog", "notes")
+SECTIONS = (
+    "kpis",
+    "map",
+    "emotion",
+    "sankey",
+    "funnel",
+    "signals",
+    "clv",
+    "backlog",
+    "discovery",
+    "notes",
+)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +109,14 @@ def test_plotly_is_embedded_once_and_nothing_is_fetched(report):
     assert "cdn.plot.ly/plotly" not in html
     for name in report.figures:
         assert f'id="figure-{name}"' in html
-    assert set(report.figures) == {"emotion", "sankey", "funnel", "signals", "backlog"}
+    assert set(report.figures) == {
+        "emotion",
+        "sankey",
+        "funnel",
+        "signals",
+        "backlog",
+        "diff_canvas",
+    }
 
 
 def test_funnel_numbers_equal_the_public_funnel(report, telco, log):
