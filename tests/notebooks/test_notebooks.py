@@ -131,11 +131,15 @@ def test_exported_page_draws_every_figure_offline(executed, page, tmp_path):
     html_path.write_text(notebook_to_html(nb), encoding="utf-8")
 
     pg, log = page
-    pg.goto(html_path.as_uri())
+    pg.set_default_timeout(120_000)  # a loaded 2-core machine parses 4.8 MB of plotly.js slowly
+    pg.goto(html_path.as_uri(), wait_until="domcontentloaded")
     outside = ".jp-OutputArea-output:not(:has(.cj-widget-snapshot)) .plotly-graph-div"
     inside = ".cj-widget-snapshot .plotly-graph-div"
-    if figure_cells + in_widgets:
-        pg.wait_for_selector(".plotly-graph-div .main-svg", state="attached", timeout=30_000)
+    expected = figure_cells + in_widgets
+    pg.wait_for_function(
+        "n => document.querySelectorAll('.plotly-graph-div:has(.main-svg)').length >= n",
+        arg=expected,
+    )
     assert pg.locator(outside).count() == figure_cells
     assert pg.locator(inside).count() == in_widgets
     drawn = pg.locator(".plotly-graph-div:has(.main-svg)").count()
