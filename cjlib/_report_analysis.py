@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ class ReportAnalyses:
     backlog: Any = None
     clv_table: pd.DataFrame | None = None
     clv_summary: dict[str, float] = field(default_factory=dict)
+    skipped_previous: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
 
 
@@ -66,6 +68,7 @@ def run_analyses(
         flows=bound.step_flows(max_steps=len(stage_ids), level="stage"),
         funnel=bound.funnel(stage_ids, level="stage"),
     )
+    out.skipped_previous = _skipped_previous(bound, stage_ids)
     if journey_map.objectives:
         out.objectives = measured.objectives()
     _linked_signals(out, journey_map, bound, customers, landmark_days, controls)
@@ -78,6 +81,16 @@ def _with_contract_ids(frame: pd.DataFrame | None, log_col: str) -> pd.DataFrame
     if frame is None or "customer_id" in frame.columns or log_col not in frame.columns:
         return frame
     return frame.rename(columns={log_col: "customer_id"})
+
+def _skipped_previous(bound: Any, stage_ids: Sequence[str]) -> dict[str, int]:
+    """Stage → customers with an event in it but none in the stage before it (map order)."""
+    seen = bound.to_pandas()[["customer_id", "stage"]].dropna().drop_duplicates()
+    by_stage = seen.groupby("stage")["customer_id"].agg(set)
+    out = {}
+    for previous, stage in pairwise(stage_ids):
+        here = by_stage.get(stage, set())
+        out[stage] = len(here - by_stage.get(previous, set()))
+    return out
 
 
 def _linked_signals(

@@ -49,6 +49,8 @@ p.note { font-size:13px; color:var(--muted); margin:10px 0 0; }
 .card { border:1px solid var(--line); border-radius:8px; padding:12px 14px; background:#fbfcfd; }
 .card .value { font-size:24px; font-weight:650; }
 .card .label { font-size:13px; color:var(--muted); }
+.card .how { font-size:12px; color:var(--muted); margin-top:4px; border-top:1px dotted var(--line);
+             padding-top:4px; }
 .table-wrap { overflow-x:auto; }
 table.data { border-collapse:collapse; font-size:13px; width:100%; margin-top:6px; }
 table.data th, table.data td { border-bottom:1px solid var(--line); padding:5px 8px;
@@ -135,14 +137,17 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def kpi_cards(cards: Sequence[tuple[str, str]]) -> str:
-    """Big-number cards: (value, label) pairs, both escaped."""
-    items = "".join(
-        f'<div class="card"><div class="value">{html.escape(v)}</div>'
-        f'<div class="label">{html.escape(label)}</div></div>'
-        for v, label in cards
-    )
-    return f'<div class="cards">{items}</div>'
+def kpi_cards(cards: Sequence[tuple[str, ...]]) -> str:
+    """Big-number cards: (value, label) or (value, label, how it is counted), all escaped."""
+
+    def card(value: str, label: str, how: str = "") -> str:
+        counted = f'<div class="how">{html.escape(how)}</div>' if how else ""
+        return (
+            f'<div class="card"><div class="value">{html.escape(value)}</div>'
+            f'<div class="label">{html.escape(label)}</div>{counted}</div>'
+        )
+
+    return f'<div class="cards">{"".join(card(*c) for c in cards)}</div>'
 
 
 def page(*, title: str, subtitle: Sequence[str], sections: Sequence[Section], footer: str) -> str:

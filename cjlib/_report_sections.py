@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import pandas as pd
@@ -21,6 +23,7 @@ STAGE_COLUMNS = {
     "reach": "customers",
     "share": "share",
     "conversion_next": "to next",
+    "skipped_next": "skipped next",
     "drop_off": "drop-off",
     "median_days_in_stage": "median days",
     "csat": "CSAT",
@@ -30,6 +33,7 @@ STAGE_COLUMNS = {
 STAGE_FORMATS = {
     "share": "{:.1%}",
     "to next": "{:.1%}",
+    "skipped next": "{:.1%}",
     "drop-off": "{:.1%}",
     "median days": "{:.1f}",
     "CSAT": "{:.2f}",
@@ -37,6 +41,15 @@ STAGE_FORMATS = {
     "emotion": "{:+.2f}",
     "customers": "{:,.0f}",
 }
+#: How the stage table counts, printed under it.
+STAGE_COUNTING = (
+    "How this is counted: 'customers' = customers with any event in the stage, in any order, "
+    "and 'share' = their share of all customers in the events (so a stage can be reached by "
+    "more customers than the one before it). Of those, 'to next' went on to the next stage, "
+    "'skipped next' went on to a later stage but never the next one, 'drop-off' reached no "
+    "later stage: the three add up to 100%. The funnel below counts only customers who pass "
+    "every stage in map order."
+)
 SIGNAL_FORMATS = {
     "n exposed": "{:,.0f}",
     "n unexposed": "{:,.0f}",
@@ -72,6 +85,7 @@ class BuiltSections:
     """Sections in page order, the header lines and the figures shown."""
 
     subtitle: list[str]
+    period: str = ""
     sections: list[Section] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
 
@@ -92,18 +106,20 @@ def build_sections(
     from cjlib.plot import emotion_curve, render_map, sankey
 
     start, end = analyses.measured.period
+    period = f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
     built = BuiltSections(
         subtitle=[
             journey_map.description or "",
-            f"{log.n_customers:,} customers · {log.n_events:,} events · "
-            f"{start:%Y-%m-%d} to {end:%Y-%m-%d}",
-        ]
+            f"{log.n_customers:,} customers in the events · {log.n_events:,} events · {period}",
+        ],
+        period=period,
     )
     built.sections.append(_kpis(built, log, analyses))
     # the canvas sits inside an <h2> section of the report: its title is an <h3>
-    canvas = render_map(
-        journey_map, measured=analyses.measured, standalone=False, heading_level=3
-    )
+    canvas = render_map(journey_map, measured=analyses.measured, standalone=False, heading_level=3)
+    # the canvas scopes its CSS under a random id; the report holds one canvas, so a fixed
+    # id keeps two builds from the same inputs byte-identical
+    canvas = re.sub(r"cjmap-[0-9a-f]+", "cjmap-report", canvas)
     built.sections.append(
         Section(
             "map",
@@ -142,7 +158,8 @@ def build_sections(
             "Stage funnel",
             "Customers who reached each stage in the designed order, with the conversion from the "
             "start and from the previous stage (Wilson 95% intervals in the table).",
-            built.add_figure("funnel", analyses.funnel.plot()) + _funnel_table(analyses.funnel),
+            built.add_figure("funnel", analyses.funnel.plot())
+            + _funnel_table(analyses.funnel, journey_map),
         )
     )
     if analyses.link is not None:
@@ -156,27 +173,65 @@ def build_sections(
 
 
 def _kpis(built: BuiltSections, log: Any, analyses: ReportAnalyses) -> Section:
+    journey_map = analyses.measured.journey_map
+    stage_names = {st.id: st.name or st.id for st in journey_map.stages}
     funnel = analyses.funnel.table
     last = funnel.iloc[-1]
+    last_name = stage_names.get(last["name"], last["name"])
+    stages = analyses.measured.stages
     cards = [
-        (f"{log.n_customers:,}", "customers in the events"),
-        (f"{log.n_events:,}", "events"),
-        (f"{float(last['conversion_from_start']):.1%}", f"reached the last stage ({last['name']})"),
+        (
+            f"{log.n_customers:,}",
+            "customers in the events",
+            "everyone with at least one event, prospects who never bought included",
+        ),
+        (f"{log.n_events:,}", "events", "rows of the event log"),
+        (
+            f"{float(last['conversion_from_start']):.1%}",
+            f"went through every stage in order to {last_name}",
+            "funnel: an event in each stage after one in the stage before, of all customers "
+            "in the events",
+        ),
     ]
+    reached_last = stages[stages["stage"] == last["name"]]
+    if len(reached_last):
+        cards.append(
+            (
+                f"{float(reached_last['share'].iloc[0]):.1%}",
+                f"reached {last_name} at all",
+                "stage table: any event in the stage, in any order, of all customers in the events",
+            )
+        )
     customers = analyses.measured.customers
     if customers is not None and "churned" in customers.columns:
-        cards.append((f"{customers['churned'].astype(bool).mean():.1%}", "churned (all customers)"))
-    stages = analyses.measured.stages
+        cards.append(
+            (
+                f"{customers['churned'].astype(bool).mean():.1%}",
+                "churned",
+                f"of the {len(customers):,} customers in the customers table",
+            )
+        )
     answered = stages[stages["csat_n"] > 0]
     if len(answered):
         n_answers = int(answered["csat_n"].sum())
         mean_csat = float((answered["csat"] * answered["csat_n"]).sum() / n_answers)
-        cards.append((f"{mean_csat:.2f}", f"mean CSAT (1–5), {n_answers:,} answers"))
-    table = stages[[c for c in STAGE_COLUMNS if c in stages.columns]].rename(columns=STAGE_COLUMNS)
-    body = kpi_cards(cards) + table_html(table, formats=STAGE_FORMATS, text=["stage"])
+        cards.append(
+            (
+                f"{mean_csat:.2f}",
+                "mean CSAT (1–5)",
+                f"over all {n_answers:,} CSAT answers bound to a stage",
+            )
+        )
+    table = _stage_table(stages)
+    body = (
+        kpi_cards(cards)
+        + table_html(table, formats=STAGE_FORMATS, text=["stage"])
+        + f'<p class="note">{html.escape(STAGE_COUNTING)}</p>'
+        + _skip_notes(stages, stage_names, analyses.skipped_previous)
+    )
     if analyses.objectives is not None:
         objectives = analyses.objectives.table[
-            ["objective", "kpi", "owner", "baseline", "current", "target", "deadline", "status"]
+            ["kpi", "owner", "baseline", "current", "target", "deadline", "status"]
         ]
         body += "<h3>Objectives</h3>" + table_html(
             objectives,
@@ -186,15 +241,41 @@ def _kpis(built: BuiltSections, log: Any, analyses: ReportAnalyses) -> Section:
     return Section(
         "kpis",
         "Journey KPIs",
-        "Headline numbers, then per stage: customers who reached it, conversion to the next "
-        "stage, drop-off, median days spent, CSAT (1–5), NPS and the emotion measured from "
-        "surveys (−2..+2); then progress against the map's objectives.",
+        "Headline numbers (each card says how it is counted), then per stage: customers who "
+        "reached it, where they went next, median days spent, CSAT (1–5), NPS and the emotion "
+        "measured from surveys (−2..+2); then progress against the map's objectives.",
         body,
     )
 
 
-def _funnel_table(funnel: Any) -> str:
-    table = funnel.table[
+def _stage_table(stages: pd.DataFrame) -> pd.DataFrame:
+    """Stage rows with to-next, skipped-the-next and drop-off shares that add up to 100%."""
+    table = stages.assign(skipped_next=1.0 - stages["conversion_next"] - stages["drop_off"])
+    return table[[c for c in STAGE_COLUMNS if c in table.columns]].rename(columns=STAGE_COLUMNS)
+
+
+def _skip_notes(
+    stages: pd.DataFrame, stage_names: dict[str, str], skipped_previous: dict[str, int]
+) -> str:
+    """One sentence per stage reached by more customers than the stage before it."""
+    reach = dict(zip(stages["stage"], stages["reach"], strict=True))
+    order = list(stages["stage"])
+    lines = []
+    for previous, stage in pairwise(order):
+        if reach[stage] > reach[previous]:
+            lines.append(
+                f"{stage_names[stage]} is reached by more customers ({reach[stage]:,}) than "
+                f"{stage_names[previous]} ({reach[previous]:,}): "
+                f"{skipped_previous.get(stage, 0):,} of them have no {stage_names[previous]} "
+                "event at all (they skipped it)."
+            )
+    return "".join(f'<p class="note skips">{html.escape(line)}</p>' for line in lines)
+
+
+def _funnel_table(funnel: Any, journey_map: Any) -> str:
+    names = {st.id: st.name or st.id for st in journey_map.stages}
+    table = funnel.table.assign(name=funnel.table["name"].map(lambda s: names.get(s, s)))
+    table = table[
         [
             "name",
             "customers",
@@ -227,6 +308,7 @@ def _signals(
     order = link.sort_values("q")
     names = {tp.id: tp.name or tp.id for tp in analyses.measured.journey_map.touchpoints}
     labelled = order.assign(label=order["touchpoint"].map(names))
+    order = order.assign(touchpoint=labelled["label"])
     fig = forest(
         labelled, label_col="label", x_title="Risk difference in churn (exposed − not)", title=None
     )
@@ -282,13 +364,30 @@ def _signals(
 
 def _clv(analyses: ReportAnalyses) -> Section:
     s = analyses.clv_summary
+    population = "the customers in the transactions table"
     cards = kpi_cards(
         [
-            (f"{s['mean_clv']:,.2f}", f"mean expected spend, next {s['weeks']:.0f} weeks"),
-            (f"{s['median_clv']:,.2f}", "median per customer"),
-            (f"{s['total_clv']:,.0f}", f"total over {s['customers']:,.0f} customers"),
-            (f"{s['top_decile_share']:.1%}", "share held by the top 10% of customers"),
-            (f"{s['mean_expected_purchases']:.2f}", "expected purchases per customer"),
+            (
+                f"{s['mean_clv']:,.2f}",
+                f"mean expected spend, next {s['weeks']:.0f} weeks",
+                f"BG/NBD × Gamma-Gamma, undiscounted, averaged over {population}",
+            ),
+            (f"{s['median_clv']:,.2f}", "median per customer", f"over {population}"),
+            (
+                f"{s['total_clv']:,.0f}",
+                f"total over {s['customers']:,.0f} customers",
+                f"{population} (the header counts everyone in the events, prospects included)",
+            ),
+            (
+                f"{s['top_decile_share']:.1%}",
+                "share held by the top 10% of customers",
+                "the 10% with the highest expected spend, of the total",
+            ),
+            (
+                f"{s['mean_expected_purchases']:.2f}",
+                "expected purchases per customer",
+                f"BG/NBD, next {s['weeks']:.0f} weeks, averaged over {population}",
+            ),
         ]
     )
     clv = analyses.clv_table
@@ -335,7 +434,10 @@ def _clv(analyses: ReportAnalyses) -> Section:
 
 def _backlog(built: BuiltSections, analyses: ReportAnalyses) -> Section:
     backlog = analyses.backlog
+    names = {tp.id: tp.name or tp.id for tp in analyses.measured.journey_map.touchpoints}
     table = backlog.table[[c for c in BACKLOG_COLUMNS if c in backlog.table.columns]]
+    if "touchpoint" in table.columns:
+        table = table.assign(touchpoint=table["touchpoint"].map(lambda t: names.get(t, t)))
     table = table.rename(columns=BACKLOG_COLUMNS)
     note = (
         "Per year: value at risk = customers at risk × extra churn risk × revenue per "

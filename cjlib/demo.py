@@ -5,7 +5,8 @@ self-contained HTML canvas and an emotion-curve figure under ``build/``, builds 
 standalone report (:func:`cjlib.report.build_report`) on the telco sample as
 ``build/telco_report.html``, executes the curated notebooks (when a ``notebooks/`` folder is
 given and nbclient/nbconvert are installed, as with ``make demo``) to HTML under
-``build/notebooks/``, and prints the paths.
+``build/notebooks/`` (offline pages sharing one local ``plotly.min.js``, widgets drawn as a
+static snapshot), and prints the paths.
 
 Examples
 --------
@@ -62,22 +63,25 @@ def run_demo(out_dir: str | Path = "build", notebooks: str | Path | None = None)
 
 
 def _notebooks_to_html(folder: Path, out: Path) -> list[Path]:
-    """Execute every notebook in ``folder`` (working directory = ``folder``) and export HTML."""
+    """Execute every notebook in ``folder`` (working directory = ``folder``) and export HTML.
+
+    The pages work offline: their figures are drawn by one ``plotly.min.js`` written beside
+    them and widgets show a static snapshot of their saved state (see ``cjlib._notebook_html``).
+    """
     import nbformat
     from nbclient import NotebookClient
-    from nbconvert import HTMLExporter
+
+    from cjlib._notebook_html import notebook_to_html, write_plotly_js
 
     out.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter()
-    written = []
+    written = [write_plotly_js(out)]
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         NotebookClient(
             nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(folder)}}
         ).execute()
-        body, _ = exporter.from_notebook_node(nb)
         target = out / f"{path.stem}.html"
-        target.write_text(body, encoding="utf-8")
+        target.write_text(notebook_to_html(nb), encoding="utf-8")
         written.append(target)
     return written
 

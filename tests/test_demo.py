@@ -45,6 +45,7 @@ def test_demo_writes_maps_report_and_notebooks(tmp_path, capsys):
             "telco_emotion_curve.html",
             "telco_report.html",
             "tiny.html",
+            "plotly.min.js",
         ]
     )
     exported = (tmp_path / "build" / "notebooks" / "tiny.html").read_text()

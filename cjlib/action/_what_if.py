@@ -7,7 +7,7 @@ Examples
 >>> paths = pd.DataFrame({"path": ["A", "A>B", "B"], "conversions": [3, 3, 0],
 ...                       "nulls": [1, 1, 2]})
 >>> res = what_if(paths, change={("A", "B"): 0.5}, n_draws=0)
->>> res.table.set_index("metric").loc["p_success", ["baseline", "scenario", "difference"]]
+>>> res.table.set_index("metric").loc["p_success", ["baseline", "scenario", "difference"]].round(4)
 baseline      0.60
 scenario      0.65
 difference    0.05
@@ -257,9 +257,9 @@ def what_if(
     >>> paths = pd.DataFrame({"path": ["A", "A>B", "B"], "conversions": [3, 3, 0],
     ...                       "nulls": [1, 1, 2]})
     >>> res = what_if(paths, change={("A", "B"): 0.5}, value_per_success=100.0, n_draws=0)
-    >>> res.changes[["from", "to", "p_before", "p_after"]].to_dict("records")
+    >>> res.changes[["from", "to", "p_before", "p_after"]].round(4).to_dict("records")
     [{'from': 'A', 'to': 'B', 'p_before': 0.5, 'p_after': 0.25}]
-    >>> float(res.table.set_index("metric").loc["value", "difference"])
+    >>> round(float(res.table.set_index("metric").loc["value", "difference"]), 2)
     50.0
     """
     check_choice("mode", mode, MODES)

@@ -12,9 +12,14 @@ from nbclient.exceptions import CellExecutionError
 from nbformat.v4 import new_code_cell, new_notebook
 from strip_outputs import KERNELSPEC, strip
 
+from cjlib._notebook_html import notebook_to_html, write_plotly_js
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+PLOTLY = "application/vnd.plotly.v1+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 CELL_TIMEOUT = 300  # seconds per cell: generous for a loaded 2-core CI machine
 STARTUP_TIMEOUT = 120
 
@@ -66,13 +71,81 @@ def test_committed_without_outputs(path):
     assert strip(nb) == nb, f"{path.name}: run `python tests/notebooks/strip_outputs.py`"
 
 
+@pytest.fixture(scope="module", params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def executed(request):
+    """Each curated notebook executed once, shared by the checks below."""
+    nb = nbformat.read(request.param, as_version=4)
+    return request.param, _run(nb)  # raises CellExecutionError naming the cell and traceback
+
+
 @pytest.mark.notebook
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_top_to_bottom(path):
-    nb = nbformat.read(path, as_version=4)
-    executed = _run(nb)  # raises CellExecutionError naming the cell and the traceback
-    code_cells = [c for c in executed.cells if c.cell_type == "code"]
+def test_notebook_runs_top_to_bottom(executed):
+    _, nb = executed
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code_cells), "not every code cell ran"
     errors = [o for c in code_cells for o in c.outputs if o.output_type == "error"]
     assert errors == []
+
+
+def _figures_in_widgets(nb) -> int:
+    """Plotly outputs held by the Output widgets reachable from the displayed widget views."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    seen: set[str] = set()
+
+    def walk(value) -> int:
+        if isinstance(value, str) and value.startswith("IPY_MODEL_"):
+            model_id = value.removeprefix("IPY_MODEL_")
+            if model_id in seen or model_id not in state:
+                return 0
+            seen.add(model_id)
+            model = state[model_id]
+            own = sum(PLOTLY in o.get("data", {}) for o in model["state"].get("outputs", []))
+            return own + sum(walk(v) for v in model["state"].values())
+        if isinstance(value, list):
+            return sum(walk(v) for v in value)
+        return 0
+
+    views = [
+        o.data[WIDGET_VIEW]["model_id"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if WIDGET_VIEW in o.get("data", {})
+    ]
+    return sum(walk(f"IPY_MODEL_{v}") for v in views)
+
+
+@pytest.mark.notebook
+@pytest.mark.slow
+def test_exported_page_draws_every_figure_offline(executed, page, tmp_path):
+    path, nb = executed
+    figure_cells = sum(
+        any(PLOTLY in o.get("data", {}) for o in c.outputs)
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
+    in_widgets = _figures_in_widgets(nb)
+    write_plotly_js(tmp_path)
+    html_path = tmp_path / f"{path.stem}.html"
+    html_path.write_text(notebook_to_html(nb), encoding="utf-8")
+
+    pg, log = page
+    pg.set_default_timeout(120_000)  # a loaded 2-core machine parses 4.8 MB of plotly.js slowly
+    pg.goto(html_path.as_uri(), wait_until="domcontentloaded")
+    outside = ".jp-OutputArea-output:not(:has(.cj-widget-snapshot)) .plotly-graph-div"
+    inside = ".cj-widget-snapshot .plotly-graph-div"
+    expected = figure_cells + in_widgets
+    pg.wait_for_function(
+        "n => document.querySelectorAll('.plotly-graph-div:has(.main-svg)').length >= n",
+        arg=expected,
+    )
+    assert pg.locator(outside).count() == figure_cells
+    assert pg.locator(inside).count() == in_widgets
+    drawn = pg.locator(".plotly-graph-div:has(.main-svg)").count()
+    assert drawn == figure_cells + in_widgets, "a figure div was left empty"
+    assert log.remote_requests == []
+    assert log.page_errors == [] and log.console_errors == []
+    # every widget view became a static snapshot instead of an empty placeholder
+    views = sum(WIDGET_VIEW in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert pg.locator(".cj-widget-snapshot").count() == views

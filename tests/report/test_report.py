@@ -30,36 +30,6 @@ SECTIONS = (
 )
 
 
-@pytest.fixture(scope="module")
-def telco():
-    return load_sample("telco")
-
-
-@pytest.fixture(scope="module")
-def log(telco):
-    return cjlib.EventLog.from_pandas(telco.events)
-
-
-@pytest.fixture(scope="module")
-def originals(telco):
-    return {
-        name: getattr(telco, name).copy(deep=True)
-        for name in ("customers", "surveys", "transactions", "events")
-    }
-
-
-@pytest.fixture(scope="module")
-def report(telco, log, originals):
-    return build_report(
-        telco.journey_map,
-        log,
-        customers=telco.customers,
-        surveys=telco.surveys,
-        transactions=telco.transactions,
-        controls=["plan"],
-    )
-
-
 def _landmark_reference(telco) -> pd.DataFrame:
     """Independent landmark table: exposure = touchpoint event in the first 90 days after the
     start; outcome = churn, among customers still active at day 90."""

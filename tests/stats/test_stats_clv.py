@@ -35,8 +35,8 @@ def test_bgnbd_reproduces_fader_hardie_lee_2005(cdnow_summary):
     model = BetaGeoModel().fit(cdnow_summary, frequency_col="x", recency_col="t_x")
     published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     for name, value in published.items():
-        assert round(model.params_[name], 3) == value
-    assert round(model.log_likelihood_, 1) == -9582.4
+        assert model.params_[name] == pytest.approx(value, abs=5e-4)
+    assert model.log_likelihood_ == pytest.approx(-9582.4, abs=0.05)
     assert model.converged_ and model.n_customers_ == 2357
     assert model.n_groups_ < 2357  # identical (x, t_x, T) rows were grouped
     assert set(model.table.columns) == {"estimate", "se", "ci_low", "ci_high"}
