@@ -29,6 +29,8 @@ EXPORT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "webp")
 #: Seconds one rendering attempt may take before its process is killed (then retried once).
 EXPORT_TIMEOUT = 120.0
 _ATTEMPTS = 2
+#: Size (CSS pixels) of a figure that sets none: a 16:9 slide.
+SLIDE_SIZE = (1280, 720)
 
 
 class ExportError(CjlibError):
@@ -54,7 +56,8 @@ def export(
     scale : float, default 2
         Pixel density multiplier for raster formats (2 = sharp on slides and HiDPI screens).
     width, height : int, optional
-        Size in CSS pixels (default: the figure's own layout size, else 700 × 500).
+        Size in CSS pixels (default: the figure's own layout size, else a 16:9 slide of
+        1280 × 720).
 
     Returns
     -------
@@ -161,8 +164,8 @@ def _write(
         "paths": [str(path) for path in paths],
         "formats": formats,
         "scale": scale,
-        "widths": [width or fig.layout.width for fig in figs],
-        "heights": [height or fig.layout.height for fig in figs],
+        "widths": [width or fig.layout.width or SLIDE_SIZE[0] for fig in figs],
+        "heights": [height or fig.layout.height or SLIDE_SIZE[1] for fig in figs],
     }
     with tempfile.TemporaryDirectory(prefix="cjlib-export-") as tmp:
         job_file = Path(tmp) / "job.json"

@@ -80,3 +80,15 @@ def text_boxes(pg: Any, fig: Any, folder: Path, name: str = "figure") -> list[Te
 def overlapping(boxes: list[TextBox]) -> list[tuple[str, str]]:
     """Every pair of boxes that overlap, as ``(text, text)``."""
     return [(a.text, b.text) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
+
+
+def svg_text_boxes(pg: Any, svg: Path) -> list[TextBox]:
+    """The text boxes of an SVG exported by :func:`cjlib.plot.export`, opened in the page."""
+    import re
+
+    head = svg.read_text(encoding="utf-8")[:400]
+    width, height = (int(float(v)) for v in re.findall(r'(?:width|height)="([\d.]+)"', head)[:2])
+    pg.set_viewport_size({"width": width, "height": height})
+    pg.goto(svg.as_uri())
+    pg.wait_for_selector("svg", state="attached", timeout=20_000)
+    return [TextBox(**box) for box in pg.evaluate(_MEASURE)]
