@@ -62,3 +62,17 @@ def test_emotion_curve_slide_title_legend_and_stage_names_do_not_overlap(
     stage_names = [b for b in boxes if b.kind == "annotation"]
     assert min(b.y0 for b in stage_names) >= bottom
     assert log.remote_requests == []
+
+
+def test_html_exports_render_offline_from_the_shared_plotly_js(page, tmp_path, telco_measured):
+    from cjlib.plot._export import export
+
+    journey_map, measured = telco_measured
+    path = export(emotion_curve(journey_map, measured=measured), tmp_path / "curve.html")
+    export(emotion_curve(journey_map), tmp_path / "designed.html")
+    pg, log = page
+    for name in ("curve.html", "designed.html"):
+        pg.goto((tmp_path / name).as_uri())
+        pg.wait_for_selector(".scatterlayer .trace", state="attached", timeout=20_000)
+    assert path.stat().st_size < 200_000
+    assert log.remote_requests == [] and log.page_errors == []
