@@ -148,7 +148,8 @@ def build_sections(
             "How customers actually move between stages, step by step; bands to '(drop-off)' are "
             "customers whose journey ends there.",
             built.add_figure(
-                "sankey", sankey(analyses.flows, title=None, min_share=SANKEY_MIN_SHARE)
+                "sankey",
+                sankey(analyses.flows, title=None, min_share=SANKEY_MIN_SHARE, names=journey_map),
             ),
         )
     )

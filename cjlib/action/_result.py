@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cjlib._text import SummaryText
+
 __all__ = ["ActionResult"]
 
 
@@ -105,7 +107,7 @@ class ActionResult:
             lines += ["", *notes]
         if self._warnings:
             lines += ["", "Warnings:", *(f"  - {w}" for w in self._warnings)]
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def __str__(self) -> str:
         return self.summary()

@@ -71,6 +71,7 @@ def emotion_curve(
     show_pain_points: bool = True,
     title: str | None = None,
     height: int | None = None,
+    width: int | None = None,
 ) -> go.Figure:
     """Plot the designed emotion of each persona along the journey, and the measured one.
 
@@ -101,6 +102,10 @@ def emotion_curve(
         Figure title (default: the map's name).
     height : int, optional
         Figure height in pixels (default: grows with the space the x labels need).
+    width : int, optional
+        Figure width in pixels (default: the page's; :func:`cjlib.plot.export` writes
+        1280 px, a 16:9 slide). The legend rows and the top margin are sized for it (for
+        960 px when not given), so title, legend and stage names never overlap.
 
     Returns
     -------
@@ -152,8 +157,6 @@ def emotion_curve(
                     "channel: %{customdata[2]}<br>emotion: %{y:+.1f}<extra></extra>"
                 ),
                 connectgaps=False,
-                legendgroup="personas",
-                legendgrouptitle={"text": "Persona"},
             )
         )
 
@@ -203,24 +206,56 @@ def emotion_curve(
         zeroline=False,
         gridcolor="#eceff1",
     )
+    shown_title = journey_map.name if title is None else title
+    title_room = 44 if shown_title else 8
+    rows = _legend_rows([t.name for t in fig.data if t.showlegend is not False], width or 960)
+    legend_room = 26 * rows + 8
+    top = title_room + legend_room + 34  # the stage names sit in the last 34 px
     apply_base_layout(
         fig,
-        title=journey_map.name if title is None else title,
-        height=height if height is not None else 470 + bottom,
+        title=shown_title,
+        height=height if height is not None else 440 + bottom + top - 110,
     )
     fig.update_layout(
-        margin={"b": bottom + 10, "t": 110},
+        margin={"l": 95, "r": 30, "b": bottom + 10, "t": top, "autoexpand": False},
         legend={
             "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.09,
-            "x": 1,
-            "xanchor": "right",
+            "yref": "container",
+            "yanchor": "top",
+            "y": 1.0,
+            "x": 0,
+            "xanchor": "left",
             "groupclick": "toggleitem",
+            "font": {"size": 13},
+            "tracegroupgap": 0,
         },
         hovermode="closest",
     )
+    if shown_title:
+        fig.update_layout(
+            title={"yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 12}},
+            legend={"y": 1.0, "yanchor": "top", "yref": "container"},
+        )
+        # the legend starts below the title: container y counts from the bottom
+        total = fig.layout.height
+        fig.update_layout(legend={"y": 1 - title_room / total})
+    if width is not None:
+        fig.update_layout(width=width)
     return fig
+
+
+def _legend_rows(names: list[str], width: int) -> int:
+    """Rows a horizontal legend of these entries takes at ``width`` pixels (errs high)."""
+    from cjlib.plot._labels import text_size
+
+    rows, used = 1, 0.0
+    room = width - 90  # the figure's side margins
+    for name in names:
+        entry = text_size(name, 13)[0] + 50  # symbol and gap
+        if used and used + entry > room:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows
 
 
 def _add_pain_points(
@@ -255,7 +290,7 @@ def _add_pain_points(
                 x=points["x"],
                 y=points["y"],
                 mode="markers",
-                name=severity,
+                name=f"{severity} pain point",
                 marker={
                     "symbol": "square",
                     "size": 14 if len(pairs) < _ANGLE_FROM else 11,
@@ -264,8 +299,6 @@ def _add_pain_points(
                 },
                 text=points["text"],
                 hovertemplate="%{text}<extra></extra>",
-                legendgroup="pain",
-                legendgrouptitle={"text": "Pain points"},
             )
         )
 

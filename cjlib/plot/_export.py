@@ -25,10 +25,14 @@ from cjlib.errors import CjlibError, DataError
 
 __all__ = ["EXPORT_FORMATS", "ExportError", "export", "export_all"]
 
-EXPORT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "webp")
+EXPORT_FORMATS = ("png", "svg", "pdf", "jpg", "jpeg", "webp", "html")
+#: The one copy of plotly.js that the HTML exports of a folder share.
+PLOTLY_JS = "plotly.min.js"
 #: Seconds one rendering attempt may take before its process is killed (then retried once).
 EXPORT_TIMEOUT = 120.0
 _ATTEMPTS = 2
+#: Size (CSS pixels) of a figure that sets none: a 16:9 slide.
+SLIDE_SIZE = (1280, 720)
 
 
 class ExportError(CjlibError):
@@ -43,7 +47,11 @@ def export(
     width: int | None = None,
     height: int | None = None,
 ) -> Path:
-    """Write ``fig`` to ``path``; the suffix picks the format (png, svg, pdf, jpg, webp).
+    """Write ``fig`` to ``path``; the suffix picks the format (png, svg, pdf, jpg, webp, html).
+
+    An ``.html`` file is interactive and works offline: it loads plotly.js from
+    ``plotly.min.js`` beside it, written once per folder and shared by every HTML export
+    there (about 5 KB per figure instead of 4.8 MB with plotly.js inlined in each).
 
     Parameters
     ----------
@@ -54,7 +62,8 @@ def export(
     scale : float, default 2
         Pixel density multiplier for raster formats (2 = sharp on slides and HiDPI screens).
     width, height : int, optional
-        Size in CSS pixels (default: the figure's own layout size, else 700 × 500).
+        Size in CSS pixels (default: the figure's own layout size, else a 16:9 slide of
+        1280 × 720).
 
     Returns
     -------
@@ -82,7 +91,10 @@ def export(
     _check_size(scale=scale, width=width, height=height)
     if not target.parent.is_dir():
         raise DataError(f"path: folder {str(target.parent)!r} does not exist")
-    _write([fig], [target], [fmt], scale=scale, width=width, height=height)
+    if fmt == "html":
+        _write_html(fig, target)
+    else:
+        _write([fig], [target], [fmt], scale=scale, width=width, height=height)
     return target
 
 
@@ -115,10 +127,27 @@ def export_all(
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     jobs = [(fig, target / f"{name}.{fmt}", fmt) for name, fig in figures.items() for fmt in fmts]
-    if jobs:
-        figs, paths, kinds = (list(x) for x in zip(*jobs, strict=True))
+    for fig, path, fmt in jobs:
+        if fmt == "html":
+            _write_html(fig, path)
+    jobs_images = [job for job in jobs if job[2] != "html"]
+    if jobs_images:
+        figs, paths, kinds = (list(x) for x in zip(*jobs_images, strict=True))
         _write(figs, paths, kinds, scale=scale, width=None, height=None)
     return [path for _, path, _ in jobs]
+
+
+def _write_html(fig: Any, target: Path) -> None:
+    # plotly's "directory" mode references plotly.min.js next to the file; write it only once
+    shared = target.parent / PLOTLY_JS
+    if not shared.exists():
+        from plotly.offline import get_plotlyjs
+
+        shared.write_text(get_plotlyjs(), encoding="utf-8")
+    fig.write_html(target, include_plotlyjs=False, full_html=True, config={"displaylogo": False})
+    text = target.read_text(encoding="utf-8")
+    tag = f'<script charset="utf-8" src="{PLOTLY_JS}"></script>'
+    target.write_text(text.replace("<head>", f"<head>{tag}", 1), encoding="utf-8")
 
 
 def _format_of(target: Path, param: str = "path") -> str:
@@ -161,8 +190,8 @@ def _write(
         "paths": [str(path) for path in paths],
         "formats": formats,
         "scale": scale,
-        "widths": [width or fig.layout.width for fig in figs],
-        "heights": [height or fig.layout.height for fig in figs],
+        "widths": [width or fig.layout.width or SLIDE_SIZE[0] for fig in figs],
+        "heights": [height or fig.layout.height or SLIDE_SIZE[1] for fig in figs],
     }
     with tempfile.TemporaryDirectory(prefix="cjlib-export-") as tmp:
         job_file = Path(tmp) / "job.json"

@@ -111,7 +111,7 @@ def add_measured_emotion(
             rows["designed"].to_numpy(dtype="float64"),
         ])
         fig.add_trace(go.Scatter(
-            x=list(range(n)), y=y, mode="lines+markers", name=f"{label} (measured)",
+            x=list(range(n)), y=y, mode="lines+markers", name=f"{label} (measured, 95% CI)",
             line={"color": color, "width": 2.5, "dash": "dash"},
             marker={"size": 9, "color": color, "symbol": "circle"},
             error_y={"type": "data", "symmetric": False, "array": err_plus,
@@ -123,7 +123,7 @@ def add_measured_emotion(
                 "emotion %{y:+.2f} [%{customdata[2]:+.2f}, %{customdata[3]:+.2f}]"
                 "<br>designed %{customdata[4]:+.1f} · n=%{customdata[1]}<extra></extra>"
             ),
-            legendgroup="measured", legendgrouptitle={"text": "Measured (95% CI)"},
+            legendgroup=f"measured-{pid}",
         ))
         for x in np.flatnonzero(has):
             r = rows.iloc[x]
@@ -142,7 +142,6 @@ def add_measured_emotion(
             marker={"symbol": "circle-open", "size": 22, "color": FLAG_COLOR,
                     "line": {"width": 3, "color": FLAG_COLOR}},
             text=flagged["text"], hovertemplate="%{text}<extra></extra>",
-            legendgroup="flags", legendgrouptitle={"text": "Flags"},
         ))
 
 

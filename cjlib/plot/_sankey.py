@@ -13,11 +13,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
 from cjlib.errors import DataError
+from cjlib.plot._labels import shorten, text_size
 from cjlib.plot._style import NEUTRAL, PALETTE, apply_base_layout
 
 __all__ = ["sankey", "transition_heatmap"]
@@ -56,6 +58,8 @@ def sankey(
     title: str | None = "Customer journeys, step by step",
     height: int = 560,
     min_share: float = 0.0,
+    names: Any = None,
+    width: int | None = None,
 ) -> Any:
     """A readable Sankey diagram of step flows.
 
@@ -72,6 +76,13 @@ def sankey(
         Figure height in pixels.
     min_share : float
         Hide links carrying less than this share of their step's customers (0 keeps all).
+    names : JourneyMap or mapping, optional
+        Display names of the items: a journey map names its stages and touchpoints (the flows
+        hold their ids); a mapping ``id -> name`` for anything else. Unnamed items keep their
+        value.
+    width : int, optional
+        Figure width in pixels (default: the page's). The columns stretch across it, leaving
+        just the room the last column's labels need.
 
     Returns
     -------
@@ -112,8 +123,15 @@ def sankey(
     xs: list[float] = []
     ys: list[float] = []
     span = max(len(steps) - 1, 1)
+    shown = _display_names(names)
+    last_x = _last_column_x(
+        [shown.get(item, item) for (s, item), v in volume.items() if s == steps[-1] and v > 0],
+        max(volume.values(), default=0),
+        width or _ASSUMED_WIDTH,
+    )
+    extent: dict[tuple[int, str], tuple[float, float]] = {}
     # plotly draws the last column's labels to the left of its nodes, over the labels of the
-    # column before; the columns end at _LAST_X and the last one is labelled on its right
+    # column before; the columns end at last_x and the last one is labelled on its right
     for k, step in enumerate(steps):
         here = [(item, v) for (s, item), v in volume.items() if s == step and v > 0]
         here.sort(key=lambda iv: (iv[0] == _DROP_OFF, iv[0] == _OTHER, -iv[1], iv[0]))
@@ -122,8 +140,9 @@ def sankey(
         for item, v in here:
             share = v / total * 0.86
             nodes.append((step, item))
-            xs.append(_column_x(k, span))
+            xs.append(_column_x(k, span, last_x))
             ys.append(min(max(y + share / 2, 0.01), 0.99))
+            extent[(step, item)] = (y, y + share)
             y += share + 0.12 / max(len(here), 1)
     index = {node: i for i, node in enumerate(nodes)}
     link_colour = [
@@ -131,20 +150,27 @@ def sankey(
         for s, tgt in zip(t["source"], t["target"], strict=True)
     ]
     labels = [
-        f"{'drop-off' if item == _DROP_OFF else item} ({volume[(step, item)]:,})"
+        f"{'drop-off' if item == _DROP_OFF else shown.get(item, item)} ({volume[(step, item)]:,})"
         for step, item in nodes
     ]
     last = steps[-1]
+    # an inner column's labels must end before the next column's nodes (hover has them whole)
+    gap = (last_x - 0.01) / span * ((width or _ASSUMED_WIDTH) - 40) - 26
     fig = go.Figure(
         go.Sankey(
             # "fixed" keeps nodes where they are computed here, so the last column's labels
             # (annotations) stay beside their nodes
             arrangement="fixed",
-            textfont={"size": 11},
+            textfont={"size": _FONT},
             node={
-                "label": ["" if step == last else text for (step, _), text in zip(
-                    nodes, labels, strict=True
-                )],
+                "label": [
+                    ""
+                    if step == last
+                    else _fit(item, shown, volume[(step, item)], gap)
+                    if _blocked(extent, step, extent[(step, item)], 24 / height)
+                    else text
+                    for (step, item), text in zip(nodes, labels, strict=True)
+                ],
                 "customdata": labels,
                 "color": [colours.get(item, NEUTRAL) for _, item in nodes],
                 "x": xs,
@@ -156,9 +182,7 @@ def sankey(
             },
             link={
                 "source": [index[(s, a)] for s, a in zip(t["step"], t["source"], strict=True)],
-                "target": [
-                    index[(s + 1, b)] for s, b in zip(t["step"], t["target"], strict=True)
-                ],
+                "target": [index[(s + 1, b)] for s, b in zip(t["step"], t["target"], strict=True)],
                 "value": t["n"].tolist(),
                 "color": link_colour,
                 "hovertemplate": "%{source.label} → %{target.label}: %{value:,}<extra></extra>",
@@ -166,11 +190,11 @@ def sankey(
         )
     )
     for k, step in enumerate(steps):
-        label = f"step {step + 1}" if anchor is None else (
-            f"{anchor}" if step == 0 else f"{step:+d}"
+        label = (
+            f"step {step + 1}" if anchor is None else (f"{anchor}" if step == 0 else f"{step:+d}")
         )
         fig.add_annotation(
-            x=_column_x(k, span),
+            x=_column_x(k, span, last_x),
             y=1.06,
             xref="paper",
             yref="paper",
@@ -181,26 +205,84 @@ def sankey(
     for (step, _), text, y in zip(nodes, labels, ys, strict=True):
         if step == last:
             fig.add_annotation(
-                x=_column_x(len(steps) - 1, span) + 0.012,
+                x=_column_x(len(steps) - 1, span, last_x) + 0.012,
                 y=1 - y,  # node y counts from the top, paper y from the bottom
                 xref="paper",
                 yref="paper",
                 xanchor="left",
                 text=text,
                 showarrow=False,
-                font={"size": 11},
+                font={"size": _FONT},
             )
     apply_base_layout(fig, title=title, height=height)
+    if width is not None:
+        fig.update_layout(width=width)
     fig.update_layout(margin={"l": 20, "r": 20, "t": 100 if title else 50, "b": 20})
     return fig
 
 
-_LAST_X = 0.78  # where the last column of nodes stands; its labels use the space to its right
+_FONT = 12
+#: Width the last column's label room is computed for when the figure has none (a report or
+#: notebook column); wider pages leave a little more room, never less.
+_ASSUMED_WIDTH = 960
 
 
-def _column_x(k: int, span: int) -> float:
+def _display_names(names: Any) -> dict[str, str]:
+    """``id -> name`` from a JourneyMap (stages and touchpoints) or a mapping."""
+    if names is None:
+        return {}
+    stages = getattr(names, "stages", None)
+    if stages is not None:
+        shown = {stage.id: stage.name for stage in stages}
+        shown.update({tp.id: tp.name for tp in getattr(names, "touchpoints", ())})
+        return {k: v for k, v in shown.items() if v}
+    if isinstance(names, Mapping):
+        return {str(k): str(v) for k, v in names.items()}
+    raise DataError(
+        f"names: expected a JourneyMap or a mapping id -> name, got {type(names).__name__}"
+    )
+
+
+def _blocked(
+    extent: dict[tuple[int, str], tuple[float, float]],
+    step: int,
+    span: tuple[float, float],
+    label_height: float,
+) -> bool:
+    """True when a node of the next column stands level with this node's label."""
+    centre = (span[0] + span[1]) / 2
+    low, high = centre - label_height / 2, centre + label_height / 2
+    return any(
+        s == step + 1 and top < high and low < bottom for (s, _), (top, bottom) in extent.items()
+    )
+
+
+def _fit(item: str, shown: dict[str, str], n: int, room: float) -> str:
+    """``name (n)`` with the name shortened until the label fits ``room`` pixels."""
+    name = "drop-off" if item == _DROP_OFF else shown.get(item, item)
+    count = f" ({n:,})"
+    for limit in range(len(name), 3, -1):
+        text = shorten(name, limit) + count
+        # Helvetica/Arial metrics (what browsers and kaleido pick from cjlib's font stack):
+        # text_size errs towards the wider DejaVu Sans by about a sixth
+        if text_size(text, _FONT)[0] * 0.85 <= room:
+            return text
+    return shorten(name, 4) + count
+
+
+def _last_column_x(items: list[str], biggest: int, width: int) -> float:
+    """Where the last column stands: as far right as its widest label (drawn right of it) allows."""
+    longest = max(
+        (text_size(f"{item} ({biggest:,})", _FONT)[0] for item in [*items, "drop-off"]),
+        default=0.0,
+    )
+    plot_width = width - 40  # the figure's left and right margins
+    return min(max(1 - (longest + 24) / plot_width, 0.6), 0.95)
+
+
+def _column_x(k: int, span: int, last_x: float) -> float:
     """Horizontal position (0-1) of the k-th of ``span + 1`` columns."""
-    return 0.01 + (_LAST_X - 0.01) * k / span
+    return 0.01 + (last_x - 0.01) * k / span
 
 
 def transition_heatmap(table: pd.DataFrame, *, top: int = 25, title: str | None = None) -> Any:
@@ -253,6 +335,7 @@ def transition_heatmap(table: pd.DataFrame, *, top: int = 25, title: str | None 
     fig.update_yaxes(autorange="reversed", title="event")
     fig.update_xaxes(title="next event", tickangle=-35)
     return apply_base_layout(
-        fig, title=title or "Which event follows which (share of the row's transitions)",
+        fig,
+        title=title or "Which event follows which (share of the row's transitions)",
         height=max(420, 26 * len(keep) + 180),
     )

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cjlib._text import SummaryText
+
 __all__ = ["StatsResult"]
 
 
@@ -94,7 +96,7 @@ class StatsResult:
             lines += ["", self._table.to_string(float_format=lambda v: f"{v:.4g}")]
         if self._warnings:
             lines += ["", "Warnings:"] + [f"  - {w}" for w in self._warnings]
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain Python data (JSON-serialisable)."""

@@ -70,3 +70,26 @@ def test_a_hung_renderer_is_killed_retried_once_and_reported(tmp_path, monkeypat
         export(_figure(), tmp_path / "one.png")
     assert calls == [120.0, 120.0]
     assert not (tmp_path / "one.png").exists()
+
+
+def test_html_exports_share_one_plotly_js(tmp_path):
+    from cjlib.datasets import load_map
+    from cjlib.plot import emotion_curve
+
+    written = export_all(
+        {"a": _figure(), "b": emotion_curve(load_map("telco"))}, tmp_path, formats=("html",)
+    )
+    one = export(_figure(), tmp_path / "c.html")
+    assert [p.name for p in written] == ["a.html", "b.html"] and one.name == "c.html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.html",
+        "b.html",
+        "c.html",
+        "plotly.min.js",
+    ]
+    assert (tmp_path / "plotly.min.js").stat().st_size > 1_000_000  # the one shared copy
+    for path in [*written, one]:
+        page = path.read_text(encoding="utf-8")
+        assert path.stat().st_size < 200_000  # was 4.8 MB: plotly.js inlined in each file
+        assert '<script charset="utf-8" src="plotly.min.js"></script>' in page
+        assert "cdn." not in page

@@ -31,12 +31,13 @@ def test_points_sit_in_their_quadrant_and_effort_column():
     fig = impact_effort_matrix(backlog)
     assert isinstance(fig, go.Figure)
     quick = _trace(fig, "quick win")
-    assert list(quick.text) == ["op_plain"]
+    assert list(quick.text) == ["Plain bill | explained"]  # titles, not ids
     assert list(quick.y) == pytest.approx([10_400])
     # two S opportunities share the S column (x = 0), spread side by side, larger value right
     assert list(quick.x) == pytest.approx([0.28])
     big = _trace(fig, "big bet")
-    assert list(big.text) == ["op_rebuild"] and list(big.x) == pytest.approx([3.0])  # XL
+    assert list(big.text) == ["Rebuild <script>alert(1)</script> billing"]
+    assert list(big.x) == pytest.approx([3.0])  # XL
     assert list(big.error_y.array) == pytest.approx([0.8 * 27_000 - 16_640])
     fill = _trace(fig, "fill-in")
     assert list(fill.x) == pytest.approx([1.0])  # M
@@ -52,8 +53,12 @@ def test_points_sit_in_their_quadrant_and_effort_column():
     assert {s.y0 for s in rects} == {0, 10_400}
     assert {s.x1 for s in rects if s.x0 == -0.5} == {1.5}
     labels = {a.text for a in fig.layout.annotations}
-    assert {"<b>Quick wins</b>", "<b>Big bets</b>", "<b>Fill-ins</b>",
-            "<b>Money pits</b>"} <= labels
+    assert {
+        "<b>Quick wins</b>",
+        "<b>Big bets</b>",
+        "<b>Fill-ins</b>",
+        "<b>Money pits</b>",
+    } <= labels
     assert fig.layout.yaxis.title.text.endswith("(EUR)")
     pd.testing.assert_frame_equal(backlog.table, table_before)
 
@@ -76,6 +81,34 @@ def test_backlog_plot_and_table_input_and_label():
     via_table = impact_effort_matrix(backlog.table, label="opportunity")
     assert len(via_result.data) == len(via_table.data)
     assert list(_trace(via_table, "quick win").text) == ["Plain bill | explained"]
+
+
+def test_points_carry_their_rank_and_the_key_names_them_escaped():
+    backlog = _backlog()
+    fig = impact_effort_matrix(backlog)
+    labels = {
+        a.name.removeprefix("label:"): a
+        for a in fig.layout.annotations
+        if (a.name or "").startswith("label:")
+    }
+    ranks = dict(zip(backlog.table["opportunity_id"], backlog.table["rank"], strict=True))
+    # every point is labelled with its backlog rank, the "not measured" one too
+    assert set(labels) == set(ranks)
+    assert {k: a.text for k, a in labels.items()} == {k: str(r) for k, r in ranks.items()}
+    assert labels["op_rebuild"].hovertext == "Rebuild &lt;script&gt;alert(1)&lt;/script&gt; billing"
+    key = next(a for a in fig.layout.annotations if a.name == "key")
+    lines = key.text.split("<br>")
+    assert len(lines) == len(ranks)
+    assert "<script>" not in key.text and "&lt;script&gt;" in key.text
+    assert lines[0].endswith("</span>  Plain bill | explained")
+    assert 'color:#0072B2"><b>\u20072</b>' in lines[1]  # rank coloured by its quadrant
+
+
+def test_titles_mode_shortens_long_titles_and_keeps_labels_apart():
+    fig = impact_effort_matrix(_backlog(), numbered=False, max_label=12)
+    labels = [a for a in fig.layout.annotations if (a.name or "").startswith("label:")]
+    assert [a.text for a in labels] == ["Plain bill…", "Rebuild…", "Call-back", "Dark mode"]
+    assert not any(a.name == "key" for a in fig.layout.annotations)
 
 
 def test_errors_name_the_problem():

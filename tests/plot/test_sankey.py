@@ -74,8 +74,13 @@ def test_sankey_rejects_bad_input():
 
 def test_transition_heatmap_shares():
     table = pd.DataFrame(
-        {"event": ["a", "a", "b"], "next_event": ["b", "a", "a"], "n": [3, 1, 2],
-         "share": [0.75, 0.25, 1.0], "median_gap": pd.to_timedelta(["1h", "2h", "3h"])}
+        {
+            "event": ["a", "a", "b"],
+            "next_event": ["b", "a", "a"],
+            "n": [3, 1, 2],
+            "share": [0.75, 0.25, 1.0],
+            "median_gap": pd.to_timedelta(["1h", "2h", "3h"]),
+        }
     )
     fig = transition_heatmap(table)
     z = fig.data[0].z
@@ -88,3 +93,54 @@ def test_sankey_png_renders(tmp_path):
     out = tmp_path / "s.png"
     export(fig, out, width=800, height=500)
     assert out.stat().st_size > 10_000
+
+
+def test_sankey_shows_the_maps_names_and_spends_its_width_on_columns():
+    from cjlib.datasets import load_map
+
+    telco = load_map("telco")
+    ids = [stage.id for stage in telco.stages[:3]]
+    flows = pd.DataFrame(
+        {
+            "step": [0, 0, 1, 1],
+            "source": [ids[0], ids[0], ids[1], ids[1]],
+            "target": [ids[1], "(drop-off)", ids[2], "(drop-off)"],
+            "n": [80, 20, 60, 20],
+        }
+    )
+    fig = sankey(flows, names=telco, width=1000)
+    s = fig.data[0]
+    names = {stage.id: stage.name for stage in telco.stages}
+    shown = " ".join(s.node.customdata)
+    assert f"{names[ids[0]]} (100)" in shown and f"{names[ids[2]]} (60)" in shown
+    assert f"{ids[0]} (" not in shown  # the id itself is never drawn
+    last = [a.text for a in fig.layout.annotations if a.xanchor == "left"]
+    assert sorted(last) == sorted([f"{names[ids[2]]} (60)", "drop-off (20)"])
+    # the last column stands as far right as its short labels allow (was fixed at 0.78)
+    assert max(s.node.x) > 0.85
+    # a plain mapping names items too; unnamed items keep their value
+    fig = sankey(_flows(), names={"visit": "Visit the shop"})
+    assert fig.data[0].node.customdata[0] == "Visit the shop (10)"
+    assert "cart (5)" in list(fig.data[0].node.customdata)
+    with pytest.raises(DataError, match="names: expected a JourneyMap or a mapping"):
+        sankey(_flows(), names=["visit"])
+
+
+def test_inner_labels_are_shortened_only_when_the_next_column_stands_beside_them():
+    long = "A very long stage name that cannot fit between two columns"
+    flows = pd.DataFrame(
+        {
+            "step": [0, 1, 2, 3, 4, 5],
+            "source": ["a", "b", "c", "d", "e", "f"],
+            "target": ["b", "c", "d", "e", "f", "g"],
+            "n": [10, 10, 10, 10, 10, 10],
+        }
+    )
+    fig = sankey(flows, names={"b": long}, width=900)
+    s = fig.data[0]
+    drawn = list(s.node.label)
+    full = list(s.node.customdata)
+    i = full.index(f"{long} (10)")
+    assert drawn[i].endswith("… (10)") and len(drawn[i]) < len(full[i])
+    assert long.startswith(drawn[i].removesuffix("… (10)"))
+    assert drawn[full.index("a (10)")] == "a (10)"
