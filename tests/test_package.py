@@ -17,7 +17,7 @@ import cjlib
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("plotly", "scipy", "statsmodels", "duckdb", "ibis", "pyspark", "ipywidgets", "pyarrow")
 # pip name -> conda-forge name, where they differ
-CONDA_NAMES = {"duckdb": "python-duckdb", "kaleido": "python-kaleido"}
+CONDA_NAMES = {"duckdb": "python-duckdb", "kaleido": "python-kaleido", "build": "python-build"}
 
 
 def test_import_is_cheap_in_a_fresh_interpreter():
