@@ -109,9 +109,10 @@ def installed(request, dist, tmp_path_factory) -> dict:
     """Install one artefact, then run the new user's session from a folder outside the repo."""
     home = tmp_path_factory.mktemp(f"installed_{request.param}")
     python = _fresh_venv(home / "venv")
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
+    offline = ["--no-deps", "--no-index", "--no-build-isolation"]
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet"]
-        + ["--no-deps", "--no-index", "--no-build-isolation", str(dist[request.param])],
+        [*pip, *offline, str(dist[request.param])],
         capture_output=True,
         check=True,
         env=_clean_env(),
