@@ -149,22 +149,38 @@ def _offline_html(spec: dict[str, Any]) -> str:
     )
 
 
+def _is_progress_bar(data: dict[str, Any], widgets: dict[str, Any]) -> bool:
+    """DuckDB's query progress bar (an ipywidgets FloatProgress): noise on a static page."""
+    model = widgets.get(data[WIDGET_MIME].get("model_id"), {}).get("model_name", "")
+    return model.endswith("ProgressModel") or data.get("text/plain", "").startswith(
+        ("FloatProgress(", "IntProgress(")
+    )
+
+
 def offline_outputs(nb: Any) -> Any:
-    """Give each plotly output a ``text/html`` rendering; replace widget views with a note."""
+    """Give each plotly output a ``text/html`` rendering; replace widget views with a note.
+
+    Progress bars are dropped; other widgets need a live kernel, so a short note stands in.
+    """
     nb = copy.deepcopy(nb)
-    nb.metadata.pop("widgets", None)
+    state = nb.metadata.pop("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    widgets = state.get("state", {})
     for cell in nb.cells:
+        kept = []
         for output in cell.get("outputs", []):
-            data = output.get("data")
-            if not data:
-                continue
+            data = output.get("data") or {}
             if PLOTLY_MIME in data:
                 data["text/html"] = _offline_html(data[PLOTLY_MIME])
                 data.pop(PLOTLY_MIME)
             elif WIDGET_MIME in data:
+                if _is_progress_bar(data, widgets):
+                    continue
                 output["data"] = {
                     "text/plain": "(an interactive widget: run this notebook in Jupyter to use it)"
                 }
+            kept.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = kept
     return nb
 
 
