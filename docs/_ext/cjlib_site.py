@@ -26,12 +26,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-DOCS = Path(__file__).resolve().parents[1]
-ROOT = DOCS.parent
+import cjlib
+
+DOCS = Path(__file__).resolve().parents[1]  # the Sphinx source folder (a copy in the site test)
+ROOT = Path(cjlib.__file__).resolve().parents[1]  # the repository: notebooks/, cjlib/
 API = DOCS / "api"
 NOTEBOOKS_OUT = DOCS / "notebooks"
 STATIC = DOCS / "_static"
-CACHE = ROOT / "build" / "docs-cache"
+CACHE = Path(os.environ.get("CJLIB_DOCS_CACHE", ROOT / "build" / "docs-cache"))
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: the public packages, in the order that decides an object's one documented home
