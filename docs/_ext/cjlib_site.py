@@ -56,7 +56,7 @@ def public_api() -> dict[str, dict[str, str]]:
     Sub-packages listed in ``cjlib.__all__`` are left out of ``cjlib``'s own table (they have
     their own page).
     """
-    homes: dict[int, str] = {}
+    homes: dict[object, str] = {}
     api: dict[str, dict[str, str]] = {}
     for package in PACKAGES:
         module = importlib.import_module(package)
@@ -66,7 +66,7 @@ def public_api() -> dict[str, dict[str, str]]:
             if isinstance(value, ModuleType):
                 continue
             # constants (tuples, strings) are not shared objects: each home documents its own
-            key = id(value) if callable(value) or isinstance(value, type) else id((package, name))
+            key: object = id(value) if callable(value) else (package, name)
             api[package][name] = homes.setdefault(key, f"{package}.{name}")
     return api
 
