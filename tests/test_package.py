@@ -17,7 +17,7 @@ import cjlib
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("plotly", "scipy", "statsmodels", "duckdb", "ibis", "pyspark", "ipywidgets", "pyarrow")
 # pip name -> conda-forge name, where they differ
-CONDA_NAMES = {"duckdb": "python-duckdb", "kaleido": "python-kaleido"}
+CONDA_NAMES = {"duckdb": "python-duckdb", "kaleido": "python-kaleido", "build": "python-build"}
 
 
 def test_import_is_cheap_in_a_fresh_interpreter():
@@ -85,3 +85,20 @@ def test_environment_yml_is_in_step_with_pyproject():
 
 def test_py_typed_marker_ships():
     assert (ROOT / "cjlib" / "py.typed").exists()
+
+
+def test_the_version_is_written_in_one_place():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in project["project"]
+    assert project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "cjlib.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+((a|b|rc)\d+)?(\.dev\d+)?", cjlib.__version__)
+
+
+def test_the_command_shows_the_version(capsys):
+    from cjlib.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"cjlib {cjlib.__version__}"

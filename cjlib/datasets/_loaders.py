@@ -1,8 +1,14 @@
-"""Loaders of the committed sample data sets in ``data/samples/``."""
+"""Loaders of the sample data sets.
+
+In the repository they live in ``data/samples/<name>/``; an installed wheel carries them as
+``cjlib/datasets/samples/<name>/`` (copied there by setup.py), found through
+``importlib.resources``.
+"""
 
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -31,9 +37,39 @@ BUILD_SETTINGS: dict[str, tuple[int, int, str, str]] = {
 }
 
 
+#: files every sample folder holds (``events.csv.gz`` is a repository-only extra)
+SAMPLE_FILES = (
+    "map.yaml",
+    "customers.parquet",
+    "events.parquet",
+    "surveys.parquet",
+    "transactions.parquet",
+    "truth.json",
+)
+_REPOSITORY_SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+
+
+def _packaged_samples() -> Path | None:
+    packaged = resources.files("cjlib.datasets") / "samples"
+    return Path(str(packaged)) if packaged.is_dir() else None
+
+
 def samples_dir() -> Path:
-    """Directory holding the sample data sets (``data/samples`` of the repository)."""
-    return Path(__file__).resolve().parents[2] / "data" / "samples"
+    """Directory holding the sample data sets.
+
+    Returns
+    -------
+    pathlib.Path
+        ``cjlib/datasets/samples`` inside an installed package, else ``data/samples`` of the
+        repository checkout (an editable install).
+
+    Examples
+    --------
+    >>> from cjlib.datasets._loaders import samples_dir
+    >>> sorted(p.name for p in samples_dir().iterdir() if p.is_dir())
+    ['shop', 'telco']
+    """
+    return _packaged_samples() or _REPOSITORY_SAMPLES
 
 
 def _check_name(name: object) -> str:
@@ -44,12 +80,14 @@ def _check_name(name: object) -> str:
 
 def _folder(name: str) -> Path:
     folder = samples_dir() / name
-    if not folder.is_dir():
-        raise DataError(
-            f"sample {name!r}: folder {folder} is missing; regenerate it with "
-            "`python -m cjlib.datasets.build`"
-        )
-    return folder
+    missing = [file for file in SAMPLE_FILES if not (folder / file).is_file()]
+    if not missing:
+        return folder
+    if _packaged_samples() is not None or not (folder / "map.yaml").is_file():
+        advice = "reinstall cjlib (its wheel and sdist carry the samples)"
+    else:
+        advice = "regenerate them with `python -m cjlib.datasets.build`"
+    raise DataError(f"sample {name!r}: {', '.join(missing)} missing from {folder}; {advice}")
 
 
 def load_map(name: str) -> JourneyMap:
@@ -63,7 +101,7 @@ def load_map(name: str) -> JourneyMap:
     Returns
     -------
     JourneyMap
-        Validated map read from ``data/samples/<name>/map.yaml``.
+        Validated map read from ``<name>/map.yaml`` of :func:`samples_dir`.
 
     Examples
     --------
