@@ -226,3 +226,38 @@ def test_plot_legend_names_the_group_column_for_flags_and_numbers():
     assert [tr.name for tr in res.plot().data if tr.showlegend is not False][1].endswith("yes")
     assert survival(df, duration_col="days", event_col="churned").plot().data[-1].name == "all"
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_counts_based_km_and_logrank_equal_statsmodels():
+    """Reference: statsmodels SurvfuncRight / survdiff group by group (independent code)."""
+    from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    df = pd.DataFrame(
+        {
+            "days": rng.integers(0, 60, n).astype(float),
+            "churned": rng.random(n) < 0.4,
+            "plan": rng.choice(["basic", "plus", "pro", "max"], n),
+        }
+    )
+    df.loc[df.plan == "max", "churned"] = False  # a group without events
+    df.loc[df.index[:5], ["days", "churned", "plan"]] = [999.0, True, "solo"]  # all die at once
+    res = survival(df, duration_col="days", event_col="churned", group_col="plan")
+    for plan, part in df.groupby("plan"):
+        sf = SurvfuncRight(part.days.to_numpy(), part.churned.to_numpy(float))
+        ours = res.table[res.table.group == plan]
+        assert np.allclose(ours.time, sf.surv_times, rtol=0, atol=1e-12)
+        assert np.allclose(ours.survival, sf.surv_prob, rtol=0, atol=1e-12)
+        assert np.allclose(ours.se, sf.surv_prob_se, rtol=0, atol=1e-12, equal_nan=True)
+        assert (ours.n_at_risk.to_numpy() == sf.n_risk).all()
+        med = res.medians.loc[plan]
+        assert med["n"] == len(part)
+        if (sf.surv_prob < 0.5).any():
+            assert med["median"] == pytest.approx(sf.quantile(0.5))
+            low, high = sf.quantile_ci(0.5, method="cloglog")
+            assert med["median_ci_low"] == pytest.approx(low, nan_ok=True)
+            assert med["median_ci_high"] == pytest.approx(high, nan_ok=True)
+    chisq, _ = survdiff(df.days.to_numpy(), df.churned.to_numpy(float), df.plan.to_numpy())
+    assert res.logrank["statistic"] == pytest.approx(chisq, rel=1e-9)
+    assert "group 'max' has no events; its curve stays at 1" in res.warnings
