@@ -261,3 +261,42 @@ def test_counts_based_km_and_logrank_equal_statsmodels():
     chisq, _ = survdiff(df.days.to_numpy(), df.churned.to_numpy(float), df.plan.to_numpy())
     assert res.logrank["statistic"] == pytest.approx(chisq, rel=1e-9)
     assert "group 'max' has no events; its curve stays at 1" in res.warnings
+
+
+def _tied_survival_table(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "calls": rng.poisson(1.0, n),
+            "age": rng.normal(45, 12, n),
+            "app": rng.integers(0, 2, n),
+            "spend": rng.gamma(2.0, 30.0, n),
+        }
+    )
+    rate = 0.01 * np.exp(0.3 * df.calls - 0.01 * (df.age - 45) - 0.4 * df.app)
+    life = rng.exponential(1 / rate)
+    follow = rng.uniform(20, 200, n)
+    df["days"] = np.ceil(np.minimum(life, follow))  # whole days: many tied times
+    df["churned"] = life <= follow
+    return df
+
+
+def test_cox_newton_equals_lifelines_and_statsmodels_to_1e6_under_heavy_ties():
+    """References: lifelines CoxPHFitter (Efron) and statsmodels PHReg (Breslow)."""
+    from statsmodels.duration.hazard_regression import PHReg
+
+    df = _tied_survival_table(3000, 11)
+    covs = ["calls", "age", "app", "spend"]
+    ours = cox(df, duration_col="days", event_col="churned", covariates=covs)
+    ref = CoxPHFitter().fit(df[[*covs, "days", "churned"]], "days", "churned")
+    assert np.allclose(ours.table["coef"], ref.params_[covs], rtol=0, atol=1e-6)
+    assert np.allclose(ours.table["se"], ref.standard_errors_[covs], rtol=1e-6)
+    assert ours.log_likelihood == pytest.approx(ref.log_likelihood_, abs=1e-6)
+    risk = df[covs].to_numpy(float) @ ours.table["coef"].to_numpy()
+    assert ours.concordance == pytest.approx(lifelines_cindex(df.days, -risk, df.churned), abs=1e-9)
+    assert ours.concordance == pytest.approx(ref.concordance_index_, abs=1e-5)
+    breslow = cox(df, duration_col="days", event_col="churned", covariates=covs, ties="breslow")
+    sm = PHReg(df.days, df[covs].to_numpy(float), status=df.churned, ties="breslow").fit()
+    assert np.allclose(breslow.table["coef"], sm.params, rtol=0, atol=1e-6)
+    assert np.allclose(breslow.table["se"], sm.bse, rtol=1e-6)
+    assert breslow.log_likelihood == pytest.approx(sm.llf, abs=1e-6)
