@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -13,6 +12,7 @@ from scipy import stats
 from cjlib.errors import DataError
 from cjlib.stats._checks import as_names, check_choice, check_probability, require_columns
 from cjlib.stats._concordance import concordance_index
+from cjlib.stats._cox_fit import fit_cox
 from cjlib.stats._design import design_matrix
 from cjlib.stats._result import StatsResult
 from cjlib.stats._survival import survival_inputs
@@ -36,11 +36,37 @@ class CoxResult(StatsResult):
     """
 
     def __init__(
-        self, table: pd.DataFrame, *, concordance: float, log_likelihood: float, **kwargs: Any
+        self,
+        table: pd.DataFrame,
+        *,
+        concordance_inputs: tuple[np.ndarray, np.ndarray, np.ndarray],
+        log_likelihood: float,
+        **kwargs: Any,
     ) -> None:
+        self._concordance_inputs: tuple[np.ndarray, ...] | None = concordance_inputs
+        self._concordance: float | None = None
         super().__init__(table, **kwargs)
-        self.concordance = concordance
         self.log_likelihood = log_likelihood
+
+    @property
+    def concordance(self) -> float:
+        """Harrell's C of the linear predictor (computed on first use, then kept)."""
+        if self._concordance is None:
+            duration, event, risk = self._concordance_inputs
+            self._concordance = concordance_index(duration, event, risk)
+            self._concordance_inputs = None
+        return self._concordance
+
+    @property
+    def _info(self) -> dict[str, Any]:
+        # concordance is O(n log n) and not needed for the coefficients, so, as in
+        # lifelines, it is only computed when the info, summary or HTML are read
+        self._fit_info["concordance"] = self.concordance
+        return self._fit_info
+
+    @_info.setter
+    def _info(self, value: dict[str, Any]) -> None:
+        self._fit_info = value
 
     @property
     def ph_test(self) -> pd.DataFrame:
@@ -93,7 +119,7 @@ def cox(
     ph_transform: Literal["km", "rank", "identity", "log"] = "km",
     ph_alpha: float = 0.05,
 ) -> CoxResult:
-    """Fit a Cox proportional-hazards model (statsmodels ``PHReg``).
+    """Fit a Cox proportional-hazards model (Newton–Raphson on the partial likelihood).
 
     Parameters
     ----------
@@ -132,9 +158,6 @@ def cox(
     >>> bool(res.table.loc["called", "ci_low"] < 2.0 < res.table.loc["called", "ci_high"])
     True
     """
-    from statsmodels.duration.hazard_regression import PHReg
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
     duration, event = survival_inputs(table, duration_col, event_col)
     names = as_names(covariates, "covariates")
     if not names:
@@ -155,20 +178,19 @@ def cox(
     X, duration, event = X[keep], duration[keep], event[keep]
     if event.sum() == 0:
         raise DataError(f"event_col {event_col!r} has no events: a Cox model needs churners")
-    constant = [c for c in X.columns if X[c].nunique() < 2]
+    constant = [c for c in X.columns if X[c].min() == X[c].max()]
     if constant:
         raise DataError(f"covariates {constant} are constant; they cannot be estimated")
     if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
         raise DataError(f"covariates {list(X.columns)} are collinear; drop a redundant one")
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model = PHReg(duration, X.to_numpy(), status=event, strata=strata, ties=ties)
-        fit = model.fit()
-    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+    strata_codes = None if strata is None else pd.factorize(strata)[0]
+    fit = fit_cox(X.to_numpy(dtype=float), duration, event, strata=strata_codes, ties=ties)
+    if not fit.converged:
         notes.append("the Cox model did not converge; estimates unreliable")
-    params = np.asarray(fit.params)
-    se = np.asarray(fit.bse)
+    params = fit.params
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.diag(fit.cov))
     if (np.abs(params) > 15).any() or not np.isfinite(se).all():
         notes.append("a coefficient ran off to infinity (monotone likelihood / separation)")
     z = stats.norm.ppf(1 - alpha / 2)
@@ -186,11 +208,10 @@ def cox(
     )
 
     # Scaled Schoenfeld residuals (Grambsch & Therneau 1994): r* = beta + d * V r
-    resid = np.asarray(fit.schoenfeld_residuals)
-    rows = ~np.isnan(resid).any(axis=1)
-    cov = np.asarray(fit.cov_params())
-    n_events = int(rows.sum())
-    scaled = params + n_events * resid[rows] @ cov
+    cov = fit.cov
+    n_events = len(fit.event_rows)
+    scaled = params + n_events * fit.schoenfeld @ cov
+    rows = fit.event_rows
     g = _time_transform(ph_transform, duration[rows], duration, event)
     g = g - g.mean()
     ph_stat = (g @ (scaled - params)) ** 2 / (n_events * np.diag(cov) * (g @ g))
@@ -203,18 +224,16 @@ def cox(
             f"p < {ph_alpha}); consider stratifying or a time interaction"
         )
     risk = X.to_numpy() @ params
-    c_index = concordance_index(duration, event.astype(bool), risk)
     return CoxResult(
         out,
-        concordance=c_index,
-        log_likelihood=float(fit.llf),
+        concordance_inputs=(duration, event.astype(bool), risk),
+        log_likelihood=fit.log_likelihood,
         title=f"Cox model of {duration_col} ({ties} ties)",
         warnings=notes,
         info={
             "n": int(keep.sum()),
             "events": int(event.sum()),
-            "concordance": c_index,
-            "log_likelihood": float(fit.llf),
+            "log_likelihood": fit.log_likelihood,
             "ties": ties,
             "ph_transform": ph_transform,
         },

@@ -21,7 +21,7 @@ from cjlib.stats._checks import (
     require_frame,
 )
 from cjlib.stats._design import design_matrix
-from cjlib.stats._fit import fit_logit, fit_ols_hc3
+from cjlib.stats._fit import fit_logit_newton, fit_ols_hc3
 from cjlib.stats._intervals import (
     bca_mean_diff_ci,
     katz_ratio_ci,
@@ -259,7 +259,7 @@ def _adjusted(
     X = controls.copy()
     X.insert(0, signal, x)
     if kind == "binary":
-        result, notes = fit_logit(y, X, f"{signal} (adjusted)")
+        result, notes = fit_logit_newton(y, X, f"{signal} (adjusted)")
         if result is None:
             return {}, notes
         coef, se = float(result.params[signal]), float(result.bse[signal])

@@ -9,11 +9,10 @@ import pandas as pd
 
 from cjlib.errors import DataError
 from cjlib.stats._checks import numeric_values, require_columns, require_frame
+from cjlib.stats._markov_chain import build_chain, heuristic_credit, path_tokens
 from cjlib.stats._result import StatsResult
 
 __all__ = ["MarkovResult", "markov_attribution"]
-
-_START, _CONV, _NULL = ("(start)",), ("(conversion)",), ("(null)",)
 
 
 class MarkovResult(StatsResult):
@@ -152,54 +151,19 @@ def markov_attribution(
             raise DataError(f"{name} must be non-negative counts without missing values")
     if conv.sum() <= 0:
         raise DataError(f"no conversions in {conversions_col!r}: nothing to attribute")
-    steps_per_path = [
-        [s.strip() for s in str(p).split(sep) if s.strip()] if pd.notna(p) else []
-        for p in paths[path_col]
-    ]
-    channels = sorted({s for steps in steps_per_path for s in steps})
+    tokens = path_tokens(paths[path_col], sep)
+    channels = tokens.names
     if not channels:
         raise DataError(f"{path_col!r} holds no touchpoints")
-
-    index: dict[tuple[str, ...], int] = {_START: 0}
-    flows: dict[tuple[int, int], float] = {}
-    conv_flow: dict[int, float] = {}
-    null_flow: dict[int, float] = {}
-    for steps, c, n in zip(steps_per_path, conv, null, strict=True):
-        weight = c + n
-        if weight == 0:
-            continue
-        current = 0
-        for i in range(len(steps)):
-            state = tuple(steps[max(0, i - order + 1) : i + 1])
-            nxt = index.setdefault(state, len(index))
-            flows[(current, nxt)] = flows.get((current, nxt), 0.0) + weight
-            current = nxt
-        conv_flow[current] = conv_flow.get(current, 0.0) + c
-        null_flow[current] = null_flow.get(current, 0.0) + n
+    chain = build_chain(tokens, conv, null, order)
+    Q, r_conv = chain.transient, chain.to_conversion
+    p_conv = float(_absorption(Q, r_conv)[0])
 
     from scipy import sparse
 
-    size = len(index)
-    out_total = np.zeros(size)
-    for (i, _), w in flows.items():
-        out_total[i] += w
-    for i, w in conv_flow.items():
-        out_total[i] += w
-    for i, w in null_flow.items():
-        out_total[i] += w
-    rows = np.array([k[0] for k in flows], dtype=int)
-    cols_ = np.array([k[1] for k in flows], dtype=int)
-    probs = np.array(list(flows.values())) / out_total[rows]
-    Q = sparse.csr_matrix((probs, (rows, cols_)), shape=(size, size))
-    r_conv = np.zeros(size)
-    for i, w in conv_flow.items():
-        r_conv[i] = w / out_total[i]
-    p_conv = float(_absorption(Q, r_conv)[0])
-
-    states = list(index)
     removal = {}
-    for ch in channels:
-        removed = np.array([ch in s for s in states])
+    for code, ch in enumerate(tokens.names):
+        removed = chain.contains(code)
         keep = sparse.diags((~removed).astype(float))
         p_without = float(_absorption(keep @ Q, r_conv * ~removed)[0])
         removal[ch] = 1 - p_without / p_conv if p_conv > 0 else 0.0
@@ -214,41 +178,20 @@ def markov_attribution(
             "value": share * total_value if value_col else np.nan,
         }
     )
-    heur = {
-        k: dict.fromkeys(channels, 0.0)
-        for k in (
-            "first_touch",
-            "last_touch",
-            "linear",
-            "first_touch_value",
-            "last_touch_value",
-            "linear_value",
-        )
-    }
-    for steps, c, v in zip(steps_per_path, conv, value, strict=True):
-        if not steps or c == 0:
-            continue
-        heur["first_touch"][steps[0]] += c
-        heur["last_touch"][steps[-1]] += c
-        heur["first_touch_value"][steps[0]] += v
-        heur["last_touch_value"][steps[-1]] += v
-        for s in steps:
-            heur["linear"][s] += c / len(steps)
-            heur["linear_value"][s] += v / len(steps)
-    for key, values in heur.items():
+    for key, values in heuristic_credit(tokens, conv, value).items():
         if key.endswith("_value") and value_col is None:
             continue
-        table[key] = pd.Series(values)
+        table[key] = pd.Series(values, index=tokens.names)
     table.index.name = "touchpoint"
-    names = [("".join(s) if s in (_START, _CONV, _NULL) else " > ".join(s)) for s in states]
+    names = chain.state_names(tokens.names)
     dense = pd.DataFrame(Q.toarray(), index=names, columns=names)
     dense["(conversion)"] = r_conv
     dense["(null)"] = 1 - dense.sum(axis=1)
     notes = []
-    unconverted = sum(c == 0 for c in conv)
-    if order > 1 and len(index) > 50 * len(channels):
+    unconverted = int((conv == 0).sum())
+    if order > 1 and chain.n_states > 50 * len(channels):
         notes.append(
-            f"order {order} gives {len(index)} states for {len(channels)} touchpoints; "
+            f"order {order} gives {chain.n_states} states for {len(channels)} touchpoints; "
             "sparse data make higher-order estimates noisy"
         )
     return MarkovResult(
@@ -258,10 +201,10 @@ def markov_attribution(
         warnings=notes,
         info={
             "order": order,
-            "paths": len(steps_per_path),
+            "paths": len(paths),
             "paths_without_conversion": int(unconverted),
             "conversions": float(total_conv),
             "conversion_probability": p_conv,
-            "states": len(index),
+            "states": chain.n_states,
         },
     )

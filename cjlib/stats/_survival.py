@@ -17,6 +17,8 @@ from cjlib.stats._checks import (
     require_columns,
     require_frame,
 )
+from cjlib.stats._km_counts import TimeCounts, km_curve
+from cjlib.stats._km_counts import logrank as logrank_statistic
 from cjlib.stats._result import StatsResult
 
 __all__ = ["SurvivalResult", "survival", "survival_inputs"]
@@ -137,57 +139,23 @@ class SurvivalResult(StatsResult):
         )
 
 
-def _km_one(time: np.ndarray, event: np.ndarray, alpha: float) -> tuple[pd.DataFrame, dict]:
-    from statsmodels.duration.survfunc import SurvfuncRight
+_CURVE_COLUMNS = ("time", "n_at_risk", "n_events", "survival", "se", "ci_low", "ci_high")
 
-    sf = SurvfuncRight(time, event)
-    s = np.asarray(sf.surv_prob, dtype=float)
-    se = np.asarray(sf.surv_prob_se, dtype=float)
-    z = stats.norm.ppf(1 - alpha / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_s = np.log(s)
-        spread = z * (se / s) / np.abs(log_s)
-        a = np.exp(-np.exp(np.log(-log_s) - spread))
-        b = np.exp(-np.exp(np.log(-log_s) + spread))
-    low, high = np.minimum(a, b), np.maximum(a, b)
-    low = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, low))
-    high = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, high))
-    if not len(s):  # no event at all: the curve is the single point S(0) = 1
-        s, se = np.array([1.0]), np.array([0.0])
-        low = high = np.array([1.0])
-        sf_times, sf_risk, sf_events = np.array([0.0]), np.array([len(time)]), np.array([0])
-    else:
-        sf_times, sf_risk, sf_events = sf.surv_times, sf.n_risk, sf.n_events
-    curve = pd.DataFrame(
-        {
-            "time": np.asarray(sf_times, dtype=float),
-            "n_at_risk": np.asarray(sf_risk, dtype=int),
-            "n_events": np.asarray(sf_events, dtype=int),
-            "survival": s,
-            "se": se,
-            "ci_low": low,
-            "ci_high": high,
-        }
-    )
-    median = float(sf.quantile(0.5)) if (s <= 0.5).any() else np.nan
-    if (s <= 0.5).any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            m_low, m_high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
-    else:
-        m_low, m_high = np.nan, np.nan
-    return curve, {
-        "n": len(time),
-        "events": int(event.sum()),
-        "median": median,
-        "median_ci_low": float(m_low) if m_low is not None else np.nan,
-        "median_ci_high": float(m_high) if m_high is not None else np.nan,
-    }
+
+def _group_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes ``0..k-1`` of the groups in the order of their text labels (values as text)."""
+    codes, uniques = pd.factorize(values)
+    text = pd.Index(uniques).astype(str)
+    labels = sorted(set(text))
+    position = {label: i for i, label in enumerate(labels)}
+    relabel = np.array([position[t] for t in text], dtype=np.int64)
+    return relabel[codes], labels
 
 
 def _group_kind(values: pd.Series) -> str:
     """``flag`` for booleans, ``number`` for numeric groups, else ``label`` (legend wording)."""
     if pd.api.types.is_bool_dtype(values) or (
-        len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all()
+        len(values) and pd.api.types.infer_dtype(values, skipna=False) == "boolean"
     ):
         return "flag"
     if pd.api.types.is_numeric_dtype(values):
@@ -239,24 +207,28 @@ def survival(
     notes: list[str] = []
     group_kind = "label"
     if group_col is None:
-        groups = np.array(["all"] * len(duration), dtype=object)
+        codes, labels = np.zeros(len(duration), dtype=np.int64), ["all"]
     else:
         require_columns(table, {"group_col": [group_col]}, "table")
         raw = table[group_col]
         keep = raw.notna().to_numpy()
         if not keep.all():
             notes.append(f"{int((~keep).sum())} rows with a missing {group_col!r} left out")
-        duration, event, groups = duration[keep], event[keep], raw[keep].astype(str).to_numpy()
+        duration, event = duration[keep], event[keep]
+        codes, labels = _group_codes(raw[keep])
         group_kind = _group_kind(raw[keep])
+    counts = TimeCounts(duration, event, codes, len(labels))
     curves, medians = [], []
-    labels = list(pd.unique(groups))
-    if group_col is not None:
-        labels = sorted(labels)
-    for label in labels:
-        mask = groups == label
-        curve, med = _km_one(duration[mask], event[mask], alpha)
+    for code, label in enumerate(labels):
+        km = km_curve(counts.times, counts.at_risk[code], counts.events[code], alpha)
+        curve = pd.DataFrame({col: km[col] for col in _CURVE_COLUMNS})
         curve.insert(0, "group", label)
         curves.append(curve)
+        med = {
+            "n": int(counts.exits[code].sum()),
+            "events": int(counts.events[code].sum()),
+            **{col: km[col] for col in ("median", "median_ci_low", "median_ci_high")},
+        }
         medians.append({"group": label, **med})
         if med["events"] == 0:
             note = f"group {label!r} has no events ({med['n']} censored); its curve stays at 1"
@@ -264,11 +236,9 @@ def survival(
             warnings.warn(f"survival: {note}", DegenerateDataWarning, stacklevel=2)
     logrank = None
     if len(labels) > 1:
-        from statsmodels.duration.survfunc import survdiff
-
-        chisq, _ = survdiff(duration, event, groups)
+        chisq = logrank_statistic(counts)
         df = len(labels) - 1
-        logrank = {"statistic": float(chisq), "df": df, "p": float(stats.chi2.sf(chisq, df))}
+        logrank = {"statistic": chisq, "df": df, "p": float(stats.chi2.sf(chisq, df))}
     info: dict[str, Any] = {"n": len(duration), "events": int(event.sum()), "groups": len(labels)}
     if logrank:
         info.update({f"logrank_{k}": v for k, v in logrank.items()})

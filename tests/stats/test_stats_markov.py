@@ -118,3 +118,35 @@ def test_markov_errors():
         markov_attribution(HAND, order=0)
     with pytest.raises(DataError, match="non-negative"):
         markov_attribution(HAND.assign(nulls=[-1, 0, 0]))
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_vectorised_chain_equals_the_per_path_reference(order):
+    """Random paths with blanks, missing paths, spaces and zero-count rows."""
+    from markov_reference import reference_markov
+
+    rng = np.random.default_rng(order)
+    channels = np.array(["ad", "search", "email", "web", "store", "app"])
+    paths = [" > ".join(rng.choice(channels, k)) for k in rng.integers(1, 6, 400)]
+    paths[3], paths[7], paths[11] = None, "", "web>>app> "
+    table = pd.DataFrame(
+        {
+            "path": paths,
+            "conversions": rng.poisson(1.0, 400),
+            "nulls": rng.poisson(3.0, 400),
+            "revenue": rng.gamma(2.0, 20.0, 400),
+        }
+    )
+    table.loc[[5, 9], ["conversions", "nulls"]] = 0
+    conv = table["conversions"].to_numpy(float)
+    null = table["nulls"].to_numpy(float)
+    value = table["revenue"].to_numpy(float)
+    removal, heur, p_conv, n_states = reference_markov(table, conv, null, value, order=order)
+    res = markov_attribution(table, value_col="revenue", order=order)
+    t = res.table
+    assert res.info["states"] == n_states
+    assert res.info["conversion_probability"] == pytest.approx(p_conv, abs=1e-12)
+    assert np.allclose(t["removal_effect"], pd.Series(removal)[t.index], rtol=0, atol=1e-9)
+    for key, credit in heur.items():
+        assert np.allclose(t[key], pd.Series(credit)[t.index], rtol=0, atol=1e-9), key
+    assert np.allclose(res.transition_matrix.sum(axis=1), 1.0)

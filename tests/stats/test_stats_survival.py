@@ -221,8 +221,89 @@ def test_plot_legend_names_the_group_column_for_flags_and_numbers():
     # a flag column holding missing values is still read as a flag
     with_missing = df.astype({"dispute_escalation": object})
     with_missing.loc[0, "dispute_escalation"] = None
-    res = survival(with_missing, duration_col="days", event_col="churned",
-                   group_col="dispute_escalation")
+    res = survival(
+        with_missing, duration_col="days", event_col="churned", group_col="dispute_escalation"
+    )
     assert [tr.name for tr in res.plot().data if tr.showlegend is not False][1].endswith("yes")
     assert survival(df, duration_col="days", event_col="churned").plot().data[-1].name == "all"
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_counts_based_km_and_logrank_equal_statsmodels():
+    """Reference: statsmodels SurvfuncRight / survdiff group by group (independent code)."""
+    from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    df = pd.DataFrame(
+        {
+            "days": rng.integers(0, 60, n).astype(float),
+            "churned": rng.random(n) < 0.4,
+            "plan": rng.choice(["basic", "plus", "pro", "max"], n),
+        }
+    )
+    df.loc[df.plan == "max", "churned"] = False  # a group without events
+    df.loc[df.index[:5], ["days", "churned", "plan"]] = [999.0, True, "solo"]  # all die at once
+    res = survival(df, duration_col="days", event_col="churned", group_col="plan")
+    for plan, part in df.groupby("plan"):
+        if not part.churned.any():
+            continue  # checked below: one row, S(0) = 1
+        sf = SurvfuncRight(part.days.to_numpy(), part.churned.to_numpy(float))
+        ours = res.table[res.table.group == plan]
+        assert np.allclose(ours.time, sf.surv_times, rtol=0, atol=1e-12)
+        assert np.allclose(ours.survival, sf.surv_prob, rtol=0, atol=1e-12)
+        assert np.allclose(ours.se, sf.surv_prob_se, rtol=0, atol=1e-12, equal_nan=True)
+        assert (ours.n_at_risk.to_numpy() == sf.n_risk).all()
+        med = res.medians.loc[plan]
+        assert med["n"] == len(part)
+        if (sf.surv_prob < 0.5).any():
+            assert med["median"] == pytest.approx(sf.quantile(0.5))
+            low, high = sf.quantile_ci(0.5, method="cloglog")
+            assert med["median_ci_low"] == pytest.approx(low, nan_ok=True)
+            assert med["median_ci_high"] == pytest.approx(high, nan_ok=True)
+    chisq, _ = survdiff(df.days.to_numpy(), df.churned.to_numpy(float), df.plan.to_numpy())
+    assert res.logrank["statistic"] == pytest.approx(chisq, rel=1e-9)
+    assert any(w.startswith("group 'max' has no events") for w in res.warnings)
+    flat = res.table[res.table.group == "max"]
+    assert flat[["time", "survival", "n_at_risk"]].values.tolist() == [
+        [0.0, 1.0, (df.plan == "max").sum()]
+    ]
+
+
+def _tied_survival_table(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "calls": rng.poisson(1.0, n),
+            "age": rng.normal(45, 12, n),
+            "app": rng.integers(0, 2, n),
+            "spend": rng.gamma(2.0, 30.0, n),
+        }
+    )
+    rate = 0.01 * np.exp(0.3 * df.calls - 0.01 * (df.age - 45) - 0.4 * df.app)
+    life = rng.exponential(1 / rate)
+    follow = rng.uniform(20, 200, n)
+    df["days"] = np.ceil(np.minimum(life, follow))  # whole days: many tied times
+    df["churned"] = life <= follow
+    return df
+
+
+def test_cox_newton_equals_lifelines_and_statsmodels_to_1e6_under_heavy_ties():
+    """References: lifelines CoxPHFitter (Efron) and statsmodels PHReg (Breslow)."""
+    from statsmodels.duration.hazard_regression import PHReg
+
+    df = _tied_survival_table(3000, 11)
+    covs = ["calls", "age", "app", "spend"]
+    ours = cox(df, duration_col="days", event_col="churned", covariates=covs)
+    ref = CoxPHFitter().fit(df[[*covs, "days", "churned"]], "days", "churned")
+    assert np.allclose(ours.table["coef"], ref.params_[covs], rtol=0, atol=1e-6)
+    assert np.allclose(ours.table["se"], ref.standard_errors_[covs], rtol=1e-6)
+    assert ours.log_likelihood == pytest.approx(ref.log_likelihood_, abs=1e-6)
+    risk = df[covs].to_numpy(float) @ ours.table["coef"].to_numpy()
+    assert ours.concordance == pytest.approx(lifelines_cindex(df.days, -risk, df.churned), abs=1e-9)
+    assert ours.concordance == pytest.approx(ref.concordance_index_, abs=1e-5)
+    breslow = cox(df, duration_col="days", event_col="churned", covariates=covs, ties="breslow")
+    sm = PHReg(df.days, df[covs].to_numpy(float), status=df.churned, ties="breslow").fit()
+    assert np.allclose(breslow.table["coef"], sm.params, rtol=0, atol=1e-6)
+    assert np.allclose(breslow.table["se"], sm.bse, rtol=1e-6)
+    assert breslow.log_likelihood == pytest.approx(sm.llf, abs=1e-6)
