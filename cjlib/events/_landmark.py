@@ -124,8 +124,33 @@ class Landmark:
         return {"info": {k: str(v) if k == "at" else v for k, v in self._info.items()}}
 
     def plot(self) -> Any:
-        """Landmarks are a design, not an estimate: there is no figure."""
-        raise NotImplementedError("Landmark has no figure; plot the linked result instead")
+        """Who the design keeps: customers at risk at the landmark against those left out.
+
+        Landmarks are a design, not an estimate; plot the linked result for effects.
+        """
+        import plotly.graph_objects as go
+
+        from cjlib.plot._style import apply_base_layout, color_for
+
+        i = self._info
+        kept, total = int(i["n_at_risk"]), int(i["n_customers"])
+        rows = [
+            ("at risk at the landmark", kept),
+            ("left out (ended or not yet started)", total - kept),
+        ]
+        fig = go.Figure(
+            go.Bar(
+                x=[n for _, n in rows],
+                y=[label for label, _ in rows],
+                orientation="h",
+                marker_color=[color_for(0), "#b0b0b0"],
+                text=[f"{n:,} ({n / max(total, 1):.0%})" for _, n in rows],
+                textposition="auto",
+            )
+        )
+        fig.update_xaxes(title="Customers")
+        fig.update_yaxes(autorange="reversed")
+        return apply_base_layout(fig, title=self.summary().split(";")[0], height=260)
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(self.summary())}</p>" + self._table.head(10).to_html(border=0)

@@ -99,3 +99,29 @@ def test_telco_matches_the_hand_built_cohort_of_notebook_03():
     expected = cohort["customer_id"].map(ref).fillna(False).astype(bool)
     assert got["dispute_escalation"].tolist() == expected.tolist()
     assert 0 < got["dispute_escalation"].sum() < len(got)
+
+
+def test_landmark_plot_shows_who_the_design_keeps():
+    import pandas as pd
+
+    from cjlib import EventLog
+
+    events = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "timestamp": pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04"]),
+            "event": ["x", "x", "y"],
+        }
+    )
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "start_date": pd.to_datetime(["2024-01-01"] * 3),
+            "tenure_days": [200, 30, 120],
+            "churned": [False, True, False],
+        }
+    )
+    design = landmark(EventLog.from_pandas(events), customers, days=90)
+    bars = design.plot().data[0]
+    assert list(bars.x) == [2, 1]  # a and c reach day 90; b ended on day 30
+    assert "90 days" in design.plot().layout.title.text
