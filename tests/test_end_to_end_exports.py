@@ -3,15 +3,18 @@
 The telco simulator's events (coverage problems triple the churn hazard) are written in each
 tool's real nested shape (:mod:`events.export_fixtures`: a GA4 BigQuery export table in
 Parquet, Segment ``identify`` + ``track`` messages in newline-delimited JSON with Europe/Paris
-offsets), each person browsing anonymously on a device before logging in. Loaded with
-``read_ga4`` / ``read_segment``, stitching must give back the simulator's customers, and
-log → flows → funnel → signals → link → measure → moments → backlog → report must run, key
-every per-customer output by the loader's id column (``customer_id``, text: the tools' user
-ids are strings) and merge into the user's customer table unchanged.
+offsets), each person browsing anonymously on a device before logging in. The user's ids
+are integers (``1``, ``2``, ...; the tools export user ids as text, ``"17"``) and the user's
+customer table is keyed ``uid`` (int64). Loaded with ``read_ga4`` / ``read_segment``
+(``customer_col="uid", id_dtype="int64"``), stitching must give back the simulator's
+customers, and log → flows → funnel → signals → link → measure → moments → backlog → report
+must run, key every per-customer output ``uid`` int64 and merge into the user's customer
+table unchanged.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from events import export_fixtures as fx
@@ -44,17 +47,23 @@ def _spec():
 def sim():
     jm = load_map("telco")
     data = simulate(jm, N_CUSTOMERS, seed=13, effects={"hazard_ratios": {"coverage_problem": 3.0}})
-    return jm, data
+    ids = set(data.events["customer_id"]) | set(data.customers["customer_id"])
+    numbers = {c: k + 1 for k, c in enumerate(sorted(ids))}  # prospects have events too
+    events = data.events.assign(customer_id=data.events["customer_id"].map(numbers).astype(str))
+    people = data.customers.rename(columns={"customer_id": "uid"})
+    people["uid"] = people["uid"].map(numbers).astype("int64")
+    surveys = data.surveys.rename(columns={"customer_id": "uid"})
+    surveys["uid"] = surveys["uid"].map(numbers).astype("int64")
+    return jm, events, people, surveys
 
 
 @pytest.fixture(scope="module", params=sorted(TOOLS))
 def run(request, sim, tmp_path_factory):
-    jm, data = sim
+    jm, events, people, surveys = sim
     write, name, read = TOOLS[request.param]
-    path = write(data.events, tmp_path_factory.mktemp(request.param) / name)
-    people, surveys = data.customers.copy(), data.surveys.copy()
+    path = write(events, tmp_path_factory.mktemp(request.param) / name)
     before = (people.copy(), surveys.copy())
-    log = read(path)
+    log = read(path, customer_col="uid", id_dtype="int64")
     key = log.customer_col
     stages = [st.id for st in jm.stages]
     out = {"tool": request.param, "log": log, "key": key, "people": people, "before": before}
@@ -77,8 +86,8 @@ def run(request, sim, tmp_path_factory):
 @pytest.fixture(scope="module")
 def contract(sim):
     """The same events given as a pandas table under the contract names."""
-    _jm, data = sim
-    log = cjlib.EventLog.from_pandas(data.events)
+    _jm, events, _people, _surveys = sim
+    log = cjlib.EventLog.from_pandas(events)
     signals = log.signals(_spec())
     return {"log": log, "signals": signals}
 
@@ -94,6 +103,7 @@ def test_stitching_gives_back_the_simulated_customers(run, contract):
 
 def test_per_customer_outputs_merge_into_the_users_table_unchanged(run, contract):
     people, key = run["people"], run["key"]
+    assert key == "uid" and people[key].dtype == np.dtype("int64")
     for given, copy in zip((people, run["surveys"]), run["before"], strict=True):
         pd.testing.assert_frame_equal(given, copy)  # inputs not mutated
     sig = run["signals"].table
@@ -103,7 +113,8 @@ def test_per_customer_outputs_merge_into_the_users_table_unchanged(run, contract
     pd.testing.assert_frame_equal(merged[people.columns], people)
     assert merged[SIGNALS].notna().all().all()
     ours = sig.set_index(key).sort_index()[SIGNALS]
-    theirs = contract["signals"].table.set_index("customer_id").sort_index()[SIGNALS]
+    theirs = contract["signals"].table.astype({"customer_id": "int64"})
+    theirs = theirs.set_index("customer_id").rename_axis(key).sort_index()[SIGNALS]
     pd.testing.assert_frame_equal(ours, theirs)
 
 
@@ -123,8 +134,8 @@ def test_the_arc_runs_and_finds_the_planted_effect(run):
 def test_the_report_runs_on_the_export(sim, run, tmp_path):
     from cjlib.report import build_report
 
-    jm, data = sim
-    report = build_report(jm, run["log"], customers=data.customers, surveys=data.surveys)
+    jm, _events, people, surveys = sim
+    report = build_report(jm, run["log"], customers=people, surveys=surveys)
     assert "signals" not in report.skipped
     pd.testing.assert_frame_equal(report.results["measured"].stages, run["measured"].stages)
     assert report.save(tmp_path / f"{run['tool']}.html").stat().st_size > 10_000
