@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import export_fixtures as fx
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -66,3 +67,29 @@ def test_bad_key_arguments_are_refused_by_name(tmp_path, kwargs, message):
     path = fx.write_ga4(tmp_path / "g.parquet")
     with pytest.raises(DataError, match=message):
         read_ga4(path, **kwargs)
+
+
+def test_journey_kpis_take_customers_and_surveys_keyed_by_the_logs_column(tmp_path):
+    log = read_segment(fx.write_segment(tmp_path / "s.json"), customer_col="person")
+    people = pd.DataFrame({"person": ["u1", "u2", "u3", "anon-3"], "segment": list("aabb")})
+    surveys = pd.DataFrame(
+        {
+            "person": ["u1", "u3"],
+            "timestamp": pd.to_datetime(["2024-03-31 02:00", "2024-04-05 19:00"]),
+            "kind": ["csat", "csat"],
+            "score": [5, 3],
+        }
+    )
+    before = (people.copy(), surveys.copy())
+    kpis = log.journey_kpis(
+        start="view_item", success="purchase", customers=people, surveys=surveys
+    ).table.set_index("segment")
+    # by hand (SCENARIO): view_item starts u1, anon-3, u2 (its anonymous view); u1 buys;
+    # u3 buys but never views an item, so starts no journey; only u1's answer (5) is matched
+    assert kpis.loc["a", "started"] == 2 and kpis.loc["a", "completed"] == 1
+    assert kpis.loc["b", "started"] == 1 and kpis.loc["b", "completed"] == 0
+    assert kpis.loc["a", "n_csat"] == 1 and kpis.loc["a", "csat"] == pytest.approx(
+        5.0
+    )  # mean score
+    pd.testing.assert_frame_equal(people, before[0])
+    pd.testing.assert_frame_equal(surveys, before[1])
