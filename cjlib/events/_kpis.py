@@ -68,6 +68,21 @@ def _check_frame(df: Any, name: str, required: list[str]) -> list[Problem]:
     ]
 
 
+def _keyed(frame: Any, given: str | None, log_col: str, what: str) -> Any:
+    """``frame`` with its id column (``given``, else the log's where present) as ``customer_id``."""
+    if not isinstance(frame, pd.DataFrame):
+        return frame  # None, or refused by _check_frame
+    if given is not None and given not in frame.columns:
+        raise SchemaError(
+            [Problem(f"{what}.{given}", "customer_col is not a column", list(frame.columns))],
+            title="journey_kpis inputs do not follow the contract",
+        )
+    col = given if given is not None else log_col
+    if col == "customer_id" or col not in frame.columns:
+        return frame
+    return frame.drop(columns="customer_id", errors="ignore").rename(columns={col: "customer_id"})
+
+
 def journey_kpis(
     log: EventLog,
     *,
@@ -80,9 +95,12 @@ def journey_kpis(
     surveys: pd.DataFrame | None = None,
     survey_window: Any = "7D",
     confidence: float = 0.95,
+    customer_col: str | None = None,
 ) -> JourneyKPIResult:
     """KPIs of journey instances; see :meth:`EventLog.journey_kpis`."""
     confidence = check_confidence(confidence)
+    customers = _keyed(customers, customer_col, log.customer_col, "customers")
+    surveys = _keyed(surveys, customer_col, log.customer_col, "surveys")
     window = parse_duration(survey_window, "survey_window", allow_none=False)
     problems: list[Problem] = []
     if customers is not None:

@@ -993,6 +993,7 @@ class EventLog:
         surveys: pd.DataFrame | None = None,
         survey_window: Any = "7D",
         confidence: float = 0.95,
+        customer_col: str | None = None,
     ) -> JourneyKPIResult:
         """Per journey and per segment: started, completion rate (Wilson CI), median and p90
         time to complete, top drop-off step, and with ``surveys`` CSAT and NPS with CIs.
@@ -1012,6 +1013,9 @@ class EventLog:
             How long after a journey's end a survey answer still belongs to it.
         confidence : float
             Level of the completion-rate, CSAT and NPS intervals.
+        customer_col : str, optional
+            The id column of ``customers`` and ``surveys``; by default the log's
+            (:attr:`customer_col`, e.g. ``"uid"``) where the table has it, else ``customer_id``.
 
         Examples
         --------
@@ -1035,6 +1039,7 @@ class EventLog:
             surveys=surveys,
             survey_window=survey_window,
             confidence=confidence,
+            customer_col=customer_col,
         )
 
     def signals(self, spec: Sequence[Signal] | Mapping[str, Signal]) -> SignalsResult:

@@ -38,10 +38,14 @@ __all__ = [
     "EXPECTED_UNSTITCHED",
     "SCENARIO",
     "SESSION_START",
+    "ga4_records_for",
+    "segment_records_for",
     "write_amplitude",
     "write_ga4",
+    "write_ga4_events",
     "write_mixpanel",
     "write_segment",
+    "write_segment_events",
     "write_snowplow",
 ]
 
@@ -598,3 +602,118 @@ def write_mixpanel(path: Path, fmt: str = "json") -> Path:
     """Write the scenario as a Mixpanel raw export (NDJSON, or Parquet)."""
     records = mixpanel_records()
     return _write(records, None, path, fmt)
+
+
+# ---------------------------------------------------------------- a simulated population
+def _people(events: pd.DataFrame) -> tuple[dict[str, str], pd.Series]:
+    """Each person's device id, and which events are sent before the person logs in.
+
+    A person browses anonymously on one device until the first event, then logs in: every
+    later event carries the user id (people with a single event never log in). Stitching
+    must give back the simulator's customer of every event.
+    """
+    people = sorted(events["customer_id"].unique())
+    devices = {c: f"dev-{k + 1:06d}" for k, c in enumerate(people)}
+    order = events.sort_values(["customer_id", "timestamp"], kind="stable")
+    first = ~order.duplicated("customer_id")
+    single = order.groupby("customer_id")["customer_id"].transform("size") == 1
+    anonymous = (first & ~single).reindex(events.index)
+    return devices, anonymous
+
+
+def ga4_records_for(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """Simulated events (contract columns, naive UTC times) as GA4 BigQuery export rows.
+
+    Same schema as :func:`ga4_records`: the channel is the ``medium`` event parameter, the
+    value ``event_value_in_usd``, the session ``ga_session_id`` (the session's first second).
+    """
+    devices, anonymous = _people(events)
+    micros = events["timestamp"].astype("datetime64[us]").astype("int64")
+    session_start = (micros // 1_000_000).groupby(events["session_id"]).transform("min")
+    dates = events["timestamp"].dt.strftime("%Y%m%d")
+    rows = []
+    for cust, event, channel, value, stamp, start, date, anon in zip(
+        events["customer_id"],
+        events["event"],
+        events["channel"],
+        events["value"].astype(object).where(events["value"].notna(), None),
+        micros.tolist(),
+        session_start.tolist(),
+        dates,
+        anonymous.tolist(),
+        strict=True,
+    ):
+        params = [
+            _kv("ga_session_id", i=start),
+            _kv("medium", s=channel),
+            _kv("page_location", s=f"https://telco.example/{event}"),
+        ]
+        if value is not None:
+            params += [_kv("value", d=value), _kv("currency", s="USD")]
+        rows.append(
+            {
+                "event_date": date,
+                "event_timestamp": stamp,
+                "event_name": event,
+                "event_params": params,
+                "event_value_in_usd": value,
+                "user_id": None if anon else cust,
+                "user_pseudo_id": devices[cust],
+                "user_properties": [],
+                "device": {"category": "desktop", "operating_system": "Linux"},
+                "traffic_source": {"name": "(direct)", "medium": "(none)", "source": "(direct)"},
+                "collected_traffic_source": None,
+                "platform": "WEB",
+                "items": [],
+            }
+        )
+    return rows
+
+
+def write_ga4_events(events: pd.DataFrame, path: Path, fmt: str = "parquet") -> Path:
+    """Write simulated events as a GA4 export table (see :func:`ga4_records_for`)."""
+    return _write(ga4_records_for(events), GA4_SCHEMA, path, fmt)
+
+
+def segment_records_for(events: pd.DataFrame) -> list[dict[str, Any]]:
+    """Simulated events as Segment messages: an ``identify`` at login, then ``track`` calls.
+
+    Times are Europe/Paris local time with their offsets (``+01:00`` / ``+02:00``);
+    ``context.campaign.medium`` is the channel and ``properties.revenue`` the value.
+    """
+    devices, anonymous = _people(events)
+    local = events["timestamp"].dt.tz_localize("UTC").dt.tz_convert("Europe/Paris")
+    offsets = local.dt.strftime("%z").str.replace(r"(\d\d)$", r":\1", regex=True)
+    stamps = (local.dt.strftime("%Y-%m-%dT%H:%M:%S.000") + offsets).tolist()
+    anonymous = anonymous.tolist()
+    messages: list[dict[str, Any]] = []
+    identified: set[str] = set()
+    for i, (cust, event, channel, value) in enumerate(
+        zip(events["customer_id"], events["event"], events["channel"], events["value"], strict=True)
+    ):
+        base: dict[str, Any] = {
+            "anonymousId": devices[cust],
+            "context": {
+                "campaign": {"medium": channel, "source": "telco", "name": "always-on"},
+                "library": {"name": "analytics.js", "version": "4.1.0"},
+                "page": {"url": f"https://telco.example/{event}"},
+            },
+            "messageId": f"msg-{i}",
+            "timestamp": stamps[i],
+            "version": 2,
+        }
+        if not anonymous[i]:
+            base["userId"] = cust
+            if cust not in identified:
+                identified.add(cust)
+                messages.append({**base, "type": "identify", "messageId": f"id-{i}"})
+        properties: dict[str, Any] = {}
+        if not pd.isna(value):
+            properties = {"revenue": float(value), "currency": "USD"}
+        messages.append({**base, "type": "track", "event": event, "properties": properties})
+    return messages
+
+
+def write_segment_events(events: pd.DataFrame, path: Path, fmt: str = "json") -> Path:
+    """Write simulated events as Segment messages (see :func:`segment_records_for`)."""
+    return _write(segment_records_for(events), None, path, fmt)

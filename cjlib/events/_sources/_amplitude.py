@@ -45,6 +45,8 @@ def read_amplitude(
     path: str | os.PathLike[str],
     *,
     stitch: bool = True,
+    customer_col: str = "customer_id",
+    id_dtype: str | None = None,
     format: str | None = None,
     dedupe: bool = False,
     validate: bool = True,
@@ -57,7 +59,7 @@ def read_amplitude(
     path : str or path-like
         A file or glob of exported events (unzip the archive; ``.json.gz`` files are read
         as they are).
-    stitch, format, dedupe, validate, engine
+    stitch, customer_col, id_dtype, format, dedupe, validate, engine
         As in :func:`read_ga4`.
 
     Returns
@@ -103,6 +105,8 @@ def read_amplitude(
         keep=None,
         id_fields="user_id/device_id",
         stitch=stitch,
+        customer_col=customer_col,
+        id_dtype=id_dtype,
         dedupe=dedupe,
         validate=validate,
     )

@@ -78,6 +78,8 @@ def read_ga4(
     *,
     channel: str | None = "medium",
     stitch: bool = True,
+    customer_col: str = "customer_id",
+    id_dtype: str | None = None,
     format: str | None = None,
     dedupe: bool = False,
     validate: bool = True,
@@ -95,6 +97,13 @@ def read_ga4(
     stitch : bool
         Join a browser's anonymous events to the user id it logged in as (default). False
         keeps ``user_pseudo_id`` as the customer of every event without a ``user_id``.
+    customer_col : str
+        The name of the customer column: signals, journeys and every per-customer table
+        come back keyed by it, ready to merge into your own customer table.
+    id_dtype : {None, "int64"}
+        ``"int64"`` gives integer customer ids (user ids exported as text, ``"1042"``);
+        refused, with examples, when a customer's id is not an integer (a device that never
+        logged in). None (default) keeps text ids.
     format : {"parquet", "json", None}
         The file format; by default taken from the file name.
     dedupe, validate, engine
@@ -167,6 +176,8 @@ def read_ga4(
         keep=None,
         id_fields="user_id/user_pseudo_id",
         stitch=stitch,
+        customer_col=customer_col,
+        id_dtype=id_dtype,
         dedupe=dedupe,
         validate=validate,
     )

@@ -49,6 +49,8 @@ def read_mixpanel(
     time_unit: str = "s",
     value_property: str | None = None,
     stitch: bool = True,
+    customer_col: str = "customer_id",
+    id_dtype: str | None = None,
     format: str | None = None,
     dedupe: bool = False,
     validate: bool = True,
@@ -65,7 +67,7 @@ def read_mixpanel(
         (exports made with ``time_in_ms=true``).
     value_property : str, optional
         The event property holding an amount (e.g. ``"Amount"``), read as the value.
-    stitch, format, dedupe, validate, engine
+    stitch, customer_col, id_dtype, format, dedupe, validate, engine
         As in :func:`read_ga4`.
 
     Returns
@@ -124,6 +126,8 @@ def read_mixpanel(
         keep=None,
         id_fields="properties.$user_id/$device_id/distinct_id",
         stitch=stitch,
+        customer_col=customer_col,
+        id_dtype=id_dtype,
         dedupe=dedupe,
         validate=validate,
     )

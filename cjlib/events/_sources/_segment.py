@@ -43,6 +43,8 @@ def read_segment(
     path: str | os.PathLike[str],
     *,
     stitch: bool = True,
+    customer_col: str = "customer_id",
+    id_dtype: str | None = None,
     format: str | None = None,
     dedupe: bool = False,
     validate: bool = True,
@@ -58,7 +60,7 @@ def read_segment(
     stitch : bool
         Join anonymous events to the user id the ``anonymousId`` later identified as
         (default). False keeps ``anonymousId`` as the customer when ``userId`` is missing.
-    format, dedupe, validate, engine
+    customer_col, id_dtype, format, dedupe, validate, engine
         As in :func:`read_ga4`.
 
     Returns
@@ -102,6 +104,8 @@ def read_segment(
         keep=f("type") == "track",
         id_fields="userId/anonymousId",
         stitch=stitch,
+        customer_col=customer_col,
+        id_dtype=id_dtype,
         dedupe=dedupe,
         validate=validate,
     )

@@ -176,12 +176,15 @@ def to_log(
     stitch: bool,
     dedupe: bool,
     validate: bool,
+    customer_col: str = "customer_id",
+    id_dtype: str | None = None,
 ) -> EventLog:
     """Select the contract columns, stitch identities, keep the event rows, wrap as a log.
 
     ``keep`` selects the rows that are events (e.g. Segment ``track`` calls); every row,
     kept or not, still links its anonymous id to its user id when stitching. ``id_fields``
     names the tool's id fields for the error on events that carry neither id.
+    ``customer_col`` / ``id_dtype`` are the name and dtype per-customer results come back in.
     """
     from cjlib.events._log import EventLog
 
@@ -221,9 +224,48 @@ def to_log(
                 ],
                 title=f"unexpected {export.tool} export",
             )
+    out = _user_key(out, export, customer_col, id_dtype)
     return EventLog.from_ibis(
         out,
+        customer_col=customer_col,
         order_col=SEQ if export.seq is not None else None,
         dedupe=dedupe,
         validate=validate,
     )
+
+
+_ID_DTYPES = (None, "int64")
+
+
+def _user_key(out: ir.Table, export: Export, customer_col: str, id_dtype: str | None) -> ir.Table:
+    """The stitched ids under the user's column name, as integers when ``id_dtype="int64"``.
+
+    The log records this key, so signals, journeys and every per-customer table come back
+    keyed ``customer_col`` in that dtype and merge into the user's own customer table.
+    """
+    if id_dtype not in _ID_DTYPES:
+        raise DataError(f"id_dtype must be one of {list(_ID_DTYPES)}; got {id_dtype!r}")
+    if not isinstance(customer_col, str) or not customer_col:
+        raise DataError(f"customer_col must be a non-empty column name; got {customer_col!r}")
+    taken = [c for c in out.columns if c != "customer_id" and not c.startswith("__cjlib_")]
+    if customer_col in taken:
+        raise DataError(
+            f"customer_col={customer_col!r} is already a column the {export.tool} loader "
+            f"writes ({taken}); choose another name"
+        )
+    if id_dtype == "int64":
+        ids = out.customer_id.try_cast("int64")
+        bad = out.filter(ids.isnull() & out.customer_id.notnull()).customer_id
+        examples = _engine.execute(bad.name("id").as_table().distinct().limit(5), export.backend)
+        if len(examples):
+            n = int(_engine.execute(bad.nunique(), export.backend))
+            raise DataError(
+                f"id_dtype='int64': {n} customers of the {export.tool} export have ids that "
+                f"are not integers, e.g. {sorted(examples['id'].astype(str))}; these are "
+                "usually devices that never logged in. Keep text ids (id_dtype=None) or drop "
+                "those events first"
+            )
+        out = out.mutate(customer_id=ids)
+    if customer_col != "customer_id":
+        out = out.rename({customer_col: "customer_id"})
+    return out

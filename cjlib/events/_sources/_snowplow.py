@@ -50,6 +50,8 @@ def read_snowplow(
     *,
     anonymous_col: str = "domain_userid",
     stitch: bool = True,
+    customer_col: str = "customer_id",
+    id_dtype: str | None = None,
     format: str | None = None,
     dedupe: bool = False,
     validate: bool = True,
@@ -64,7 +66,7 @@ def read_snowplow(
     anonymous_col : {"domain_userid", "network_userid"}
         The anonymous id stitched to ``user_id``: the first-party cookie (default) or the
         collector's third-party cookie.
-    stitch, format, dedupe, validate, engine
+    stitch, customer_col, id_dtype, format, dedupe, validate, engine
         As in :func:`read_ga4`.
 
     Returns
@@ -111,6 +113,8 @@ def read_snowplow(
         keep=None,
         id_fields=f"user_id/{anonymous_col}",
         stitch=stitch,
+        customer_col=customer_col,
+        id_dtype=id_dtype,
         dedupe=dedupe,
         validate=validate,
     )
