@@ -27,7 +27,7 @@ from cjlib.errors import (
     SchemaError,
 )
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.1.0"
 
 # public name -> module that defines it; loaded on first attribute access
 _LAZY: dict[str, str] = {
