@@ -681,11 +681,12 @@ def render_map(
         room (smallest text 14 px): stages, touchpoint names, the feeling curve, the most
         severe pain point and the first opportunity per touchpoint, the stages wrapped into
         bands; text that does not fit ends in an ellipsis (full text on hover).
-        ``"print"``: the same on one landscape ``paper`` sheet laid out at 96 CSS px per
-        inch (A3 = 1587 x 1123 px, A1 = 3179 x 2245 px); write it to PDF with
+        ``"print"``: the same on one landscape ``paper`` sheet at 96 CSS px per inch
+        (A3 = 1587 x 1123 px, A1 = 3179 x 2245 px), laid out 1920 px wide and zoomed to
+        the sheet (smallest text 8.7 pt on A3, 17 pt on A1); write it to PDF with
         :func:`cjlib.plot.export`. ``measured`` is drawn only in the screen layout.
     paper : {"A3", "A1"}, default "A3"
-        Sheet of the print layout (landscape). A1 is A3 at twice the text size.
+        Sheet of the print layout (landscape).
 
     Returns
     -------

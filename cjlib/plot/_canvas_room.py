@@ -5,7 +5,8 @@ wide. A room layout keeps what a room reads from a distance (stages, touchpoints
 curve, the most severe pain point and the first opportunity of each touchpoint), wraps the
 stages into bands (rows) so the columns stay wide enough for 14 px text, and sizes everything
 to a fixed page: 1920 x 1080 CSS px for a presentation, the paper at 96 CSS px per inch for
-print (``@page`` sets the PDF sheet). Text that does not fit is cut with an ellipsis; the full
+print (``@page`` sets the PDF sheet; the sheet is laid out 1920 px wide and zoomed to the
+paper). Text that does not fit is cut with an ellipsis; the full
 text is kept in the element's tooltip.
 """
 
@@ -32,8 +33,6 @@ _PAD = 16  # page padding
 _LABEL = 118  # lane-label column
 _MIN_COLUMN = 100  # narrowest touchpoint column that keeps 14 px text readable
 _CURVE = 160  # height of the feeling lane
-# A3 is laid out at the presentation's text size; A1 (twice as wide and tall) at twice it
-_PAPER_ZOOM = {"A3": 1.0, "A1": 2.0}
 _SEVERITY_TEXT = {"low": "#3e2f00", "medium": "#3b1f00", "high": "#ffffff", "critical": "#ffffff"}
 
 
@@ -139,8 +138,9 @@ def room_body(
     """The room-layout canvas (header strip and banded grid) inside ``<div id=scope>``."""
     e = escape
     width, height = page_size(layout, paper)
-    zoom = 1.0 if layout == "presentation" else _PAPER_ZOOM[paper]
-    # lay out at the unzoomed size; CSS zoom scales the whole sheet up for A1
+    # a sheet is laid out 1920 px wide, like the screen, then zoomed to the paper: the 14 px
+    # of the smallest text print at 8.7 pt on A3 and 17 pt on A1
+    zoom = 1.0 if layout == "presentation" else width / SCREEN_PX[0]
     inner_w = width / zoom
     stages = [s for s in journey_map.stages if s.touchpoints]
     usable = inner_w - 2 * _PAD - _LABEL - 2
@@ -174,13 +174,15 @@ def room_body(
     for band in bands:
         grids.append(_band(journey_map, band, number, persona_ids, colors, column, emotion_svg, e))
         number += len(band)
-    page_css = ""
     if layout == "print":
         w_mm, h_mm = PAPER_MM[paper]
         page_css = f"@page {{size:{w_mm}mm {h_mm}mm;margin:0;}}"
+    else:
+        page_css = f"@page {{size:{width}px {height}px;margin:0;}}"
     return (
         f'<div class="cj-map cr-room" id="{scope}" data-layout="{layout}" '
-        f'style="width:{inner_w:.0f}px;height:{height / zoom:.0f}px;zoom:{zoom:g}">'
+        f'data-page="{width}x{height}" '
+        f'style="width:{inner_w:.0f}px;height:{height / zoom:.0f}px;zoom:{zoom:.4f}">'
         f"<style>{page_css}{_room_css(scope)}</style>" + head + "".join(grids) + "</div>"
     )
 
@@ -255,9 +257,9 @@ def _room_css(scope: str) -> str:
   min-width:0;}}
 {s} .cr-first {{border-left:3px solid #90a4ae;}}
 {s} .cr-clamp3 {{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;
-  overflow:hidden;overflow-wrap:anywhere;max-height:3.9em;}}
+  overflow:hidden;overflow-wrap:anywhere;hyphens:auto;max-height:3.9em;}}
 {s} .cr-clamp5 {{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:5;
-  overflow:hidden;overflow-wrap:anywhere;max-height:6.5em;}}
+  overflow:hidden;overflow-wrap:anywhere;hyphens:auto;max-height:6.5em;}}
 {s} .cr-tpname {{font-weight:700;font-size:15px;}}
 {s} .cr-curvecell {{padding:0;border-bottom:1px solid #eceff1;}}
 {s} .cj-curve {{display:block;}}
