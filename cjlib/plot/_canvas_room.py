@@ -140,8 +140,11 @@ def room_body(
     width, height = page_size(layout, paper)
     # a sheet is laid out 1920 px wide, like the screen, then zoomed to the paper: the 14 px
     # of the smallest text print at 8.7 pt on A3 and 17 pt on A1
-    zoom = 1.0 if layout == "presentation" else width / SCREEN_PX[0]
-    inner_w = width / zoom
+    # zoom rounded down and the box floored: a sheet a fraction of a pixel too big spills
+    # onto a second PDF page
+    zoom = 1.0 if layout == "presentation" else math.floor(width / SCREEN_PX[0] * 1e4) / 1e4
+    inner_w = math.floor(width / zoom)
+    inner_h = math.floor(height / zoom)
     stages = [s for s in journey_map.stages if s.touchpoints]
     usable = inner_w - 2 * _PAD - _LABEL - 2
     per_band = split_bands([len(s.touchpoints) for s in stages], int(usable // _MIN_COLUMN))
@@ -182,7 +185,7 @@ def room_body(
     return (
         f'<div class="cj-map cr-room" id="{scope}" data-layout="{layout}" '
         f'data-page="{width}x{height}" '
-        f'style="width:{inner_w:.0f}px;height:{height / zoom:.0f}px;zoom:{zoom:.4f}">'
+        f'style="width:{inner_w}px;height:{inner_h}px;zoom:{zoom:.4f}">'
         f"<style>{page_css}{_room_css(scope)}</style>" + head + "".join(grids) + "</div>"
     )
 
