@@ -105,7 +105,7 @@ def _pain_cell(touchpoint: Touchpoint, e: Any) -> str:
     ink = _SEVERITY_TEXT.get(worst.severity, "#222")
     return (
         f'<div class="cr-note" style="background:{color};color:{ink}">'
-        + _clamp(worst.text, "cr-clamp5", e)
+        + _clamp(worst.text, "cr-clamp4", e)
         + "</div>"
         + (f'<div class="cr-more">+{more} more</div>' if more else "")
     )
@@ -117,7 +117,7 @@ def _opportunity_cell(touchpoint: Touchpoint, e: Any) -> str:
     more = len(touchpoint.opportunities) - 1
     return (
         '<div class="cr-opp">'
-        + _clamp(touchpoint.opportunities[0].text, "cr-clamp5", e)
+        + _clamp(touchpoint.opportunities[0].text, "cr-clamp4", e)
         + "</div>"
         + (f'<div class="cr-more">+{more} more</div>' if more else "")
     )
@@ -244,7 +244,7 @@ def _room_css(scope: str) -> str:
 {s} .cr-persona i {{display:inline-block;width:14px;height:14px;border-radius:50%;}}
 {s} .cr-keylabel {{color:#607d8b;text-transform:uppercase;font-size:14px;}}
 {s} .cr-sev {{padding:1px 8px;border-radius:2px;font-size:14px;}}
-{s} .cr-grid {{display:grid;border:1px solid #cfd8dc;border-radius:8px;overflow:hidden;}}
+{s} .cr-grid {{flex:none;display:grid;border:1px solid #cfd8dc;border-radius:8px;overflow:hidden;}}
 {s} .cr-label {{background:#37474f;color:#eceff1;font-weight:700;font-size:14px;
   text-transform:uppercase;letter-spacing:.5px;padding:8px;border-bottom:1px solid #546e7a;
   overflow:hidden;hyphens:manual;}}
@@ -261,8 +261,8 @@ def _room_css(scope: str) -> str:
 {s} .cr-first {{border-left:3px solid #90a4ae;}}
 {s} .cr-clamp3 {{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:3;
   overflow:hidden;overflow-wrap:anywhere;hyphens:auto;max-height:3.9em;}}
-{s} .cr-clamp5 {{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:5;
-  overflow:hidden;overflow-wrap:anywhere;hyphens:auto;max-height:6.5em;}}
+{s} .cr-clamp4 {{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:4;
+  overflow:hidden;overflow-wrap:anywhere;hyphens:auto;max-height:5.2em;}}
 {s} .cr-tpname {{font-weight:700;font-size:15px;}}
 {s} .cr-curvecell {{padding:0;border-bottom:1px solid #eceff1;}}
 {s} .cj-curve {{display:block;}}
