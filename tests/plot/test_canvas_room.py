@@ -76,3 +76,15 @@ def test_room_layout_escapes_user_text(telco):
 def test_bad_layout_or_paper_is_a_clear_error(telco, kwargs, message):
     with pytest.raises(DataError, match=message.replace("(", r"\(")):
         render_map(telco, **kwargs)
+
+
+def test_a_canvas_exports_only_to_pdf_png_or_html(telco, tmp_path):
+    from cjlib.plot import export
+
+    page = render_map(telco, layout="presentation")
+    with pytest.raises(
+        DataError, match=r"a map canvas exports to \.pdf, \.png, \.html; got '\.svg'"
+    ):
+        export(page, tmp_path / "map.svg")
+    written = export(page, tmp_path / "map.html")
+    assert written.read_text(encoding="utf-8") == page
