@@ -20,6 +20,7 @@ from typing import Any
 
 from cjlib.errors import DataError
 from cjlib.map._model import EMOTION_RANGE, SEVERITIES, JourneyMap, Stage, Touchpoint
+from cjlib.plot._canvas_room import LAYOUTS, PAPER_MM, room_body
 from cjlib.plot._style import FONT_FAMILY, SEVERITY_COLORS, color_for
 
 __all__ = ["render_map"]
@@ -330,9 +331,15 @@ def _label_above(touchpoint: Touchpoint, persona_id: str, persona_ids: list[str]
 
 
 def _emotion_svg(
-    journey_map: JourneyMap, persona_ids: list[str], colors: dict[str, str], n: int
+    journey_map: JourneyMap,
+    persona_ids: list[str],
+    colors: dict[str, str],
+    n: int,
+    *,
+    column_width: float = _COLUMN_WIDTH,
+    height: float = _CURVE_HEIGHT,
 ) -> str:
-    width, height = n * _COLUMN_WIDTH, _CURVE_HEIGHT
+    width = n * column_width
     pad = 22
     low, high = EMOTION_RANGE
 
@@ -358,7 +365,7 @@ def _emotion_svg(
     boundary = 0
     for stage in journey_map.stages[:-1]:
         boundary += len(stage.touchpoints)
-        x = boundary * _COLUMN_WIDTH
+        x = boundary * column_width
         parts.append(
             f'<line x1="{x}" x2="{x}" y1="0" y2="{height}" stroke="#b0bec5" stroke-width="2"/>'
         )
@@ -381,7 +388,7 @@ def _emotion_svg(
                     segments.append(segment)
                 segment = []
                 continue
-            x = i * _COLUMN_WIDTH + _COLUMN_WIDTH / 2 + offsets[pid]
+            x = i * column_width + column_width / 2 + offsets[pid]
             y = y_of(max(low, min(high, float(score))))
             segment.append((x, y))
             label_y = y - 10 if _label_above(tp, pid, persona_ids) else y + 19
@@ -637,6 +644,8 @@ def render_map(
     standalone: bool = True,
     measured: Any = None,
     heading_level: int = 1,
+    layout: str = "screen",
+    paper: str = "A3",
 ) -> str:
     """Render ``journey_map`` as a self-contained HTML canvas of the classic paper map.
 
@@ -666,6 +675,18 @@ def render_map(
         headings are one level below. Embed the canvas under a page's own headings with a
         deeper level (e.g. ``3`` inside an ``<h2>`` section) so the page keeps one ``<h1>``
         and a sound outline; the look is the same at every level.
+    layout : {"screen", "presentation", "print"}, default "screen"
+        ``"screen"``: every lane, 210 px per touchpoint, scrolling sideways.
+        ``"presentation"``: the whole map on one 1920 x 1080 page, read from the back of a
+        room (smallest text 14 px): stages, touchpoint names, the feeling curve, the most
+        severe pain point and the first opportunity per touchpoint, the stages wrapped into
+        bands; text that does not fit ends in an ellipsis (full text on hover).
+        ``"print"``: the same on one landscape ``paper`` sheet at 96 CSS px per inch
+        (A3 = 1587 x 1123 px, A1 = 3179 x 2245 px), laid out 1920 px wide and zoomed to
+        the sheet (smallest text 8.7 pt on A3, 17 pt on A1); write it to PDF with
+        :func:`cjlib.plot.export`. ``measured`` is drawn only in the screen layout.
+    paper : {"A3", "A1"}, default "A3"
+        Sheet of the print layout (landscape).
 
     Returns
     -------
@@ -692,17 +713,35 @@ def render_map(
             f"heading_level must be an integer from 1 to 5 (its sub-headings go one level "
             f"deeper, down to <h6>); got {heading_level!r}"
         )
+    if layout not in LAYOUTS:
+        raise DataError(f"layout: got {layout!r}; allowed: {', '.join(LAYOUTS)}")
+    if paper not in PAPER_MM:
+        raise DataError(f"paper: got {paper!r}; allowed: {', '.join(PAPER_MM)} (landscape)")
     if measured is not None:
         from cjlib.plot._measured import check_measured
 
         check_measured(journey_map, measured)
     colors = {p.id: color_for(i) for i, p in enumerate(journey_map.personas)}
     scope = f"cjmap-{uuid.uuid4().hex[:10]}"
-    body = (
-        f'<div class="cj-map" id="{scope}"><style>{_css(scope)}</style>'
-        + _header(journey_map, persona_ids, colors, heading_level)
-        + f'<div class="cj-scroll">{_grid(journey_map, persona_ids, colors, measured)}</div></div>'
-    )
+    if layout != "screen":
+        body = room_body(
+            journey_map,
+            persona_ids,
+            colors,
+            layout=layout,
+            paper=paper,
+            scope=scope,
+            emotion_svg=_emotion_svg,
+            escape=_e,
+            heading_level=heading_level,
+        )
+    else:
+        body = (
+            f'<div class="cj-map" id="{scope}"><style>{_css(scope)}</style>'
+            + _header(journey_map, persona_ids, colors, heading_level)
+            + f'<div class="cj-scroll">{_grid(journey_map, persona_ids, colors, measured)}'
+            "</div></div>"
+        )
     if not standalone:
         return body
     return (

@@ -55,15 +55,17 @@ def export(
 
     Parameters
     ----------
-    fig : plotly.graph_objects.Figure
-        Any cjlib figure (or other plotly figure).
+    fig : plotly.graph_objects.Figure or str
+        Any cjlib figure (or other plotly figure), or a map canvas page from
+        :func:`cjlib.map.render_map` (to ``.pdf``, ``.png`` or ``.html``): a print layout
+        becomes one A3 / A1 landscape PDF sheet, a presentation a 1920 x 1080 page.
     path : str or path-like
         Target file; its folder must exist.
     scale : float, default 2
         Pixel density multiplier for raster formats (2 = sharp on slides and HiDPI screens).
     width, height : int, optional
         Size in CSS pixels (default: the figure's own layout size, else a 16:9 slide of
-        1280 × 720).
+        1280 × 720; for a canvas page, its own page size, else 1920 × 1080).
 
     Returns
     -------
@@ -84,14 +86,25 @@ def export(
     >>> from cjlib.plot._export import export
     >>> export(emotion_curve(load_map("telco")), "curve.svg")  # doctest: +SKIP
     PosixPath('curve.svg')
+    >>> from cjlib.map import render_map
+    >>> sheet = render_map(load_map("telco"), layout="print", paper="A1")
+    >>> export(sheet, "map.pdf")  # doctest: +SKIP
+    PosixPath('map.pdf')
     """
     target = Path(path)
     fmt = _format_of(target)
-    _check_figure(fig, "fig")
+    if not isinstance(fig, str):
+        _check_figure(fig, "fig")
     _check_size(scale=scale, width=width, height=height)
     if not target.parent.is_dir():
         raise DataError(f"path: folder {str(target.parent)!r} does not exist")
-    if fmt == "html":
+    if isinstance(fig, str):
+        from cjlib.plot._export_page import write_page
+
+        write_page(
+            fig, target, fmt, scale=scale, width=width, height=height, timeout=EXPORT_TIMEOUT
+        )
+    elif fmt == "html":
         _write_html(fig, target)
     else:
         _write([fig], [target], [fmt], scale=scale, width=width, height=height)

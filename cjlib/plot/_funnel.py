@@ -151,8 +151,11 @@ def funnel(result: Any, *, title: str | None = None, height: int | None = None) 
         )
     fig.update_yaxes(autorange="reversed", title=None, ticksuffix="  ")
     fig.update_xaxes(
-        title="customers", domain=[0, _BAR_DOMAIN_END], range=[0, start * 1.06],
-        showgrid=True, tickformat=",d",
+        title="customers",
+        domain=[0, _BAR_DOMAIN_END],
+        range=[0, start * 1.06],
+        showgrid=True,
+        tickformat=",d",
         tickvals=[round(start * f) for f in (0, 0.5, 1.0)],
     )
     fig.update_layout(showlegend=False, bargap=0.35)

@@ -57,7 +57,7 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 def _rgba(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -76,9 +76,11 @@ def add_measured_emotion(
     emotion = measured.emotion
     order = {tp.id: i for i, tp in enumerate(journey_map.touchpoints)}
     has_persona_data = emotion[emotion["persona"].isin(chosen)]["n"].gt(0).any()
-    series = [(p, colors[p], names[p]) for p in chosen] if has_persona_data else [
-        (ALL, NEUTRAL, "all respondents")
-    ]
+    series = (
+        [(p, colors[p], names[p]) for p in chosen]
+        if has_persona_data
+        else [(ALL, NEUTRAL, "all respondents")]
+    )
     n = len(order)
     flagged: dict[str, list[Any]] = {"x": [], "y": [], "text": []}
     for pid, color, label in series:
@@ -93,38 +95,61 @@ def add_measured_emotion(
         for a, b in _runs(banded):
             if b > a:  # a band over neighbouring touchpoints
                 xs = list(range(a, b + 1))
-                fig.add_trace(go.Scatter(
-                    x=xs + xs[::-1], y=list(hi[a:b + 1]) + list(lo[a:b + 1])[::-1],
-                    mode="lines", fill="toself", fillcolor=_rgba(color, 0.18),
-                    line={"width": 0},
-                    hoverinfo="skip", showlegend=False, legendgroup=f"measured-{pid}",
-                ))
+                fig.add_trace(
+                    go.Scatter(
+                        x=xs + xs[::-1],
+                        y=list(hi[a : b + 1]) + list(lo[a : b + 1])[::-1],
+                        mode="lines",
+                        fill="toself",
+                        fillcolor=_rgba(color, 0.18),
+                        line={"width": 0},
+                        hoverinfo="skip",
+                        showlegend=False,
+                        legendgroup=f"measured-{pid}",
+                    )
+                )
         alone = banded.copy()
         for a, b in _runs(banded):
             if b > a:
-                alone[a:b + 1] = False
+                alone[a : b + 1] = False
         err_plus = np.where(alone, hi - y, np.nan)
         err_minus = np.where(alone, y - lo, np.nan)
-        custom = np.column_stack([
-            rows["touchpoint"].fillna(""), rows["n"].fillna(0).astype(int),
-            np.nan_to_num(lo, nan=np.nan), np.nan_to_num(hi, nan=np.nan),
-            rows["designed"].to_numpy(dtype="float64"),
-        ])
-        fig.add_trace(go.Scatter(
-            x=list(range(n)), y=y, mode="lines+markers", name=f"{label} (measured, 95% CI)",
-            line={"color": color, "width": 2.5, "dash": "dash"},
-            marker={"size": 9, "color": color, "symbol": "circle"},
-            error_y={"type": "data", "symmetric": False, "array": err_plus,
-                     "arrayminus": err_minus, "color": _rgba(color, 0.55), "thickness": 2,
-                     "width": 5},
-            connectgaps=False, customdata=custom,
-            hovertemplate=(
-                f"<b>{html.escape(label)}: measured</b><br>%{{customdata[0]}}<br>"
-                "emotion %{y:+.2f} [%{customdata[2]:+.2f}, %{customdata[3]:+.2f}]"
-                "<br>designed %{customdata[4]:+.1f} · n=%{customdata[1]}<extra></extra>"
-            ),
-            legendgroup=f"measured-{pid}",
-        ))
+        custom = np.column_stack(
+            [
+                rows["touchpoint"].fillna(""),
+                rows["n"].fillna(0).astype(int),
+                np.nan_to_num(lo, nan=np.nan),
+                np.nan_to_num(hi, nan=np.nan),
+                rows["designed"].to_numpy(dtype="float64"),
+            ]
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(n)),
+                y=y,
+                mode="lines+markers",
+                name=f"{label} (measured, 95% CI)",
+                line={"color": color, "width": 2.5, "dash": "dash"},
+                marker={"size": 9, "color": color, "symbol": "circle"},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": err_plus,
+                    "arrayminus": err_minus,
+                    "color": _rgba(color, 0.55),
+                    "thickness": 2,
+                    "width": 5,
+                },
+                connectgaps=False,
+                customdata=custom,
+                hovertemplate=(
+                    f"<b>{html.escape(label)}: measured</b><br>%{{customdata[0]}}<br>"
+                    "emotion %{y:+.2f} [%{customdata[2]:+.2f}, %{customdata[3]:+.2f}]"
+                    "<br>designed %{customdata[4]:+.1f} · n=%{customdata[1]}<extra></extra>"
+                ),
+                legendgroup=f"measured-{pid}",
+            )
+        )
         for x in np.flatnonzero(has):
             r = rows.iloc[x]
             if bool(r["disagrees"]):
@@ -137,12 +162,22 @@ def add_measured_emotion(
                     f"n={int(r['n'])}<br>customers feel {r['direction']}"
                 )
     if flagged["x"]:
-        fig.add_trace(go.Scatter(
-            x=flagged["x"], y=flagged["y"], mode="markers", name="designed ≠ measured",
-            marker={"symbol": "circle-open", "size": 22, "color": FLAG_COLOR,
-                    "line": {"width": 3, "color": FLAG_COLOR}},
-            text=flagged["text"], hovertemplate="%{text}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=flagged["x"],
+                y=flagged["y"],
+                mode="markers",
+                name="designed ≠ measured",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 22,
+                    "color": FLAG_COLOR,
+                    "line": {"width": 3, "color": FLAG_COLOR},
+                },
+                text=flagged["text"],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
 
 
 def _pct(value: float) -> str:
@@ -155,23 +190,26 @@ def measured_card(row: pd.Series | None, flags: list[str]) -> str:
         return ""
     parts = [
         f'<div class="cj-mrow"><span>reach</span><b>{int(row["reach"]):,}</b> '
-        f'<i>{_pct(row["share"])}</i></div>',
+        f"<i>{_pct(row['share'])}</i></div>",
         f'<div class="cj-mrow"><span>drop-off</span><b>{_pct(row["drop_off"])}</b></div>',
     ]
     if row["csat_n"] > 0:
         parts.append(
             f'<div class="cj-mrow"><span>CSAT</span><b>{row["csat"]:.2f}</b> '
-            f'<i>n={int(row["csat_n"])}</i></div>'
+            f"<i>n={int(row['csat_n'])}</i></div>"
         )
     if row["nps_n"] > 0:
         parts.append(
             f'<div class="cj-mrow"><span>NPS</span><b>{row["nps"]:+.0f}</b> '
-            f'<i>n={int(row["nps_n"])}</i></div>'
+            f"<i>n={int(row['nps_n'])}</i></div>"
         )
     if row["emotion_n"] > 0:
         measured = f"{row['measured_emotion']:+.1f}".replace("-", "\u2212")
-        designed = "—" if pd.isna(row["designed_emotion"]) else \
-            f"{row['designed_emotion']:+.1f}".replace("-", "\u2212")
+        designed = (
+            "—"
+            if pd.isna(row["designed_emotion"])
+            else f"{row['designed_emotion']:+.1f}".replace("-", "\u2212")
+        )
         parts.append(
             f'<div class="cj-mrow"><span>feels</span><b>{measured}</b> '
             f"<i>designed {designed}</i></div>"
