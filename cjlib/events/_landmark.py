@@ -88,11 +88,12 @@ class Landmark:
                 f"signal names {clash} are already columns of the customers table; name the "
                 "signals differently (flag(..., name=...))"
             )
-        sig = self.log.signals(items).table
+        result = self.log.signals(items)
+        sig, sig_key = result.table, getattr(result, "customer_col", "customer_id")
         key = self._info["customer_col"]
         cohort = self._table
         ids = cohort[key].astype(str)
-        sig = sig.set_index(sig["customer_id"].astype(str)).drop(columns="customer_id")
+        sig = sig.set_index(sig[sig_key].astype(str)).drop(columns=sig_key)
         out = cohort.copy()
         for s in items:
             col = sig[s.name].reindex(ids.to_numpy())

@@ -184,13 +184,14 @@ def _signal_table(log: EventLog, spec: list[Signal]) -> pd.DataFrame:
     batches (one query with dozens of self-joins overflows the SQL generator's recursion)."""
     simple = [s for s in spec if s.kind not in _RELATIONAL]
     relational = [s for s in spec if s.kind in _RELATIONAL]
-    parts = [log.signals(simple).table] if simple else []
+    results = [log.signals(simple)] if simple else []
     for i in range(0, len(relational), BATCH):
-        parts.append(log.signals(relational[i : i + BATCH]).table)
+        results.append(log.signals(relational[i : i + BATCH]))
     frames = []
-    for part in parts:
-        part["customer_id"] = part["customer_id"].astype(str)
-        frames.append(part.set_index("customer_id"))
+    for result in results:  # keyed by the log's own customer column (e.g. uid)
+        part, key = result.table, getattr(result, "customer_col", "customer_id")
+        part.index = pd.Index(part.pop(key).astype(str), name="customer_id")
+        frames.append(part)
     return pd.concat(frames, axis=1) if frames else pd.DataFrame()
 
 
