@@ -189,10 +189,15 @@ def build_report(
     )
     discovered: dict[str, Any] = {}
     if discovery:
+        from cjlib._report_analysis import _with_contract_ids
         from cjlib._report_discovery import discovery_section
 
         section, discovered = discovery_section(
-            built, journey_map, log, customers=customers, surveys=surveys
+            built,
+            journey_map,
+            log,
+            customers=_with_contract_ids(customers, log.customer_col),
+            surveys=_with_contract_ids(surveys, log.customer_col),
         )
         built.sections.insert(len(built.sections) - 1, section)  # before the notes
     from cjlib import __version__
