@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cjlib._text import SummaryText
 from cjlib.action._backlog_export import backlog_html, backlog_markdown
 from cjlib.action._confidence import evidence_confidence
 from cjlib.action._inputs import check_choice
@@ -115,7 +116,7 @@ class Backlog(ActionResult):
             lines += ["", *notes]
         if self._warnings:
             lines += ["", "Warnings:", *(f"  - {w}" for w in self._warnings)]
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain Python data (with the uncovered moments)."""

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from cjlib._proportions import wilson_interval
+from cjlib._text import SummaryText
 from cjlib.action._result import ActionResult, plain
 from cjlib.action._scores import check_surveys, score_summary, to_emotion
 from cjlib.errors import DataError, DataWarning
@@ -171,7 +172,7 @@ class MeasuredMap(ActionResult):
                                "ci_high", "n"]].to_string(**fmt)]
         if self._warnings:
             lines += ["", "Warnings:", *(f"  - {w}" for w in self._warnings)]
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain Python data: info, stages, touchpoints, emotion and warnings."""

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cjlib._text import SummaryText
 from cjlib.datasets._chunk import simulate_chunk
 from cjlib.datasets._plan import check_arguments, prepare
 from cjlib.map import JourneyMap
@@ -61,7 +62,7 @@ class SimulatedData:
         hazard = self.truth.get("hazard", {})
         for name, info in {**hazard.get("signals", {}), **hazard.get("covariates", {})}.items():
             lines.append(f"    {name:<34} {info['hazard_ratio']:.2f}")
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def _repr_html_(self) -> str:
         body = html.escape(self.summary())

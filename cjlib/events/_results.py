@@ -22,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from cjlib._text import SummaryText
+
 __all__ = [
     "ConformanceResult",
     "FunnelResult",
@@ -147,7 +149,7 @@ class TransitionsResult(_Result):
                 f"  {row.event} → {row.next_event}: n={row.n}, share={row.share:.1%}, "
                 f"median gap {_td(row.median_gap)}"
             )
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def plot(self, *, top: int = 25, **kwargs: Any) -> Any:
         """Heatmap of transition shares (rows: event, columns: next event)."""
@@ -179,7 +181,7 @@ class StepFlowsResult(_Result):
         ]
         for row in first.sort_values("n", ascending=False).head(8).itertuples(index=False):
             lines.append(f"  step {row.step}: {row.source} → {row.target}: {row.n}")
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def plot(self, **kwargs: Any) -> Any:
         """A Sankey diagram of the flows (see :func:`cjlib.plot.sankey`)."""
@@ -222,7 +224,7 @@ class FunnelResult(_Result):
                 f"{row.conversion_from_previous:.1%} of previous, "
                 f"median {_td(row.median_time_from_previous)} from previous"
             )
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def plot(self, **kwargs: Any) -> Any:
         """A funnel chart with conversion and interval labels (see :func:`cjlib.plot.funnel`)."""
@@ -246,8 +248,8 @@ class SessionsResult(_Result):
     def summary(self) -> str:
         t = self.table
         if not len(t):
-            return "Sessions: none"
-        return (
+            return SummaryText("Sessions: none")
+        return SummaryText(
             f"Sessions (gap {_td(self.gap)}): {_count(len(t), 'session')} of "
             f"{_count(t[self.customer_col].nunique(), 'customer')}; "
             f"median {_count(float(t['n_events'].median()), 'event')}, "
@@ -284,7 +286,7 @@ class JourneysResult(_Result):
         t = self.table
         counts = t["outcome"].value_counts()
         parts = ", ".join(f"{k} {counts.get(k, 0)}" for k in _OUTCOMES)
-        return (
+        return SummaryText(
             f"Journeys: {_count(len(t), 'instance')} of "
             f"{_count(t[self.customer_col].nunique(), 'customer')} ({parts})"
         )
@@ -338,7 +340,7 @@ class JourneyKPIResult(_Result):
             if "nps" in row and not pd.isna(row["nps"]):
                 line += f", NPS {row['nps']:.0f}"
             lines.append(line)
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def plot(self, **kwargs: Any) -> Any:
         """Completion rate per segment with its interval."""
@@ -408,7 +410,7 @@ class SignalsResult(_Result):
                 lines.append(f"  {sig.name}: mean {col.mean():.3g}, median {col.median():.3g}")
             else:
                 lines.append(f"  {sig.name}: {_count(col.notna().sum(), 'customer')} with a value")
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def plot(self, **kwargs: Any) -> Any:
         """Share of customers with each flag / mean of each count signal (bar chart)."""
@@ -461,7 +463,7 @@ class ConformanceResult(_Result):
                 "  frequent off-map events: "
                 + ", ".join(f"{e} ({n})" for e, n in zip(top["event"], top["n"], strict=True))
             )
-        return "\n".join(lines)
+        return SummaryText("\n".join(lines))
 
     def plot(self, **kwargs: Any) -> Any:
         """Grouped bars: customers reaching, skipping, backtracking to and looping each stage."""
@@ -491,7 +493,7 @@ class PathsResult(_Result):
 
     def summary(self) -> str:
         t = self.table
-        return (
+        return SummaryText(
             f"Paths by {self.by} to {self.conversion_event!r}: {len(t)} distinct paths, "
             f"{int(t['conversions'].sum())} conversions, {int(t['nulls'].sum())} without"
         )

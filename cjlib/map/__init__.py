@@ -21,6 +21,14 @@ from cjlib.map._edit import (
     replace_touchpoint,
     set_emotion,
 )
+from cjlib.map._edit_structure import (
+    add_opportunity,
+    add_persona,
+    add_stage,
+    remove_opportunity,
+    remove_persona,
+    remove_stage,
+)
 from cjlib.map._io import MapSyntaxError, read_map, write_map
 from cjlib.map._model import (
     DIRECTIONS,
@@ -53,10 +61,16 @@ __all__ = [
     "Persona",
     "Stage",
     "Touchpoint",
+    "add_opportunity",
     "add_pain_point",
+    "add_persona",
+    "add_stage",
     "add_touchpoint",
     "read_map",
+    "remove_opportunity",
     "remove_pain_point",
+    "remove_persona",
+    "remove_stage",
     "remove_touchpoint",
     "render_map",
     "replace_pain_point",

@@ -28,6 +28,7 @@ from cjlib.stats._intervals import (
     newcombe_diff_ci,
     woolf_odds_ratio_ci,
 )
+from cjlib.stats._link_summary import link_summary
 from cjlib.stats._multiplicity import bh_qvalues
 from cjlib.stats._result import StatsResult
 
@@ -115,6 +116,13 @@ class LinkResult(StatsResult):
     def direction(self) -> str:
         """The outcome's direction in words, e.g. ``"churned: higher is worse"``."""
         return direction_words(self.outcome, self.higher_is_worse)
+
+    def summary(self) -> str:
+        """Return a report that fits 100 columns: per signal n exposed, effect with CI, q
+        and the adjusted effect; every column is in :attr:`table`."""
+        return link_summary(
+            self._table, kind=self.kind, title=self._title, info=self._info, warnings=self._warnings
+        )
 
     def significant(self, alpha: float = 0.05) -> pd.DataFrame:
         """Rows whose BH q-value is at most ``alpha``, strongest effect first."""

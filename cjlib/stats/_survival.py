@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cjlib._text import SummaryText
 from cjlib.errors import DataError, DegenerateDataWarning
 from cjlib.stats._checks import (
     binary_values,
@@ -109,7 +110,7 @@ class SurvivalResult(StatsResult):
     def summary(self) -> str:
         text = super().summary()
         medians = self._medians.to_string(float_format=lambda v: f"{v:.4g}")
-        return f"{text}\n\nMedian survival:\n{medians}"
+        return SummaryText(f"{text}\n\nMedian survival:\n{medians}")
 
     def _legend_label(self, label: str) -> str:
         """Readable legend entry: ``churned: yes`` for a flag, ``plan = 2`` for a number."""

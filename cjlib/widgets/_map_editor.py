@@ -12,13 +12,22 @@ import ipywidgets as widgets
 
 from cjlib.errors import CjlibError, DataError
 from cjlib.map import (
+    EFFORTS,
     OWNERSHIPS,
     SEVERITIES,
     JourneyMap,
+    Persona,
+    Stage,
     Touchpoint,
+    add_opportunity,
     add_pain_point,
+    add_persona,
+    add_stage,
     add_touchpoint,
+    remove_opportunity,
     remove_pain_point,
+    remove_persona,
+    remove_stage,
     remove_touchpoint,
     render_map,
     replace_pain_point,
@@ -27,55 +36,45 @@ from cjlib.map import (
     set_emotion,
     write_map,
 )
-from cjlib.map._model import EMOTION_RANGE
-from cjlib.plot._style import color_for
 from cjlib.widgets._display import problems_html, show_figure, show_message
+from cjlib.widgets._map_editor_rows import EmotionRow, OpportunityRow, PainPointRow, text_of
 
 __all__ = ["MapEditor"]
 
 _LABEL = {"description_width": "90px"}
 _WIDE = widgets.Layout(width="340px")
-_EMOTION_STEP = 0.5
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+def _button(description: str, icon: str, tooltip: str) -> widgets.Button:
+    return widgets.Button(
+        description=description, icon=icon, tooltip=tooltip, layout=widgets.Layout(width="165px")
+    )
+
+
+def _free_id(prefix: str, taken: set[str]) -> tuple[str, int]:
+    n = 1
+    while f"{prefix}_{n}" in taken:
+        n += 1
+    return f"{prefix}_{n}", n
 
 
 def _options_with(allowed: tuple[str, ...], current: Any) -> list[str]:
     # a draft may hold a value outside the allowed set; keep it selectable so it is not lost
-    current = _text(current)
+    current = text_of(current)
     return [*allowed, current] if current not in allowed else list(allowed)
 
 
-class _PainPointRow:
-    """The controls of one pain point: text, severity and a remove button."""
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-        self.text = widgets.Text(
-            continuous_update=False, layout=widgets.Layout(width="210px"), placeholder="text"
-        )
-        self.severity = widgets.Dropdown(
-            options=list(SEVERITIES), layout=widgets.Layout(width="95px")
-        )
-        self.remove = widgets.Button(
-            description="",
-            icon="trash",
-            tooltip="Remove this pain point",
-            layout=widgets.Layout(width="34px"),
-        )
-        self.box = widgets.HBox([self.text, self.severity, self.remove])
-
-
 class MapEditor:
-    """Edit a journey map in a notebook: stages, touchpoints, emotions and pain points.
+    """Edit a journey map in a notebook: stages, touchpoints, personas, emotions, post-its.
 
     Pick a stage and one of its touchpoints, then change the stage's name and owner, the
     touchpoint's name, channel, owner and ownership, the designed emotion of each persona
     (sliders on -2..+2; untick a persona to leave its score out), and the pain points with
-    their severity (edit, add, remove). Touchpoints can be added to and removed from the
-    selected stage. After every edit the map canvas and the emotion curve are redrawn and the
+    their severity (edit, add, remove) and the opportunities (add with an effort, remove).
+    Touchpoints can be added to and removed from the selected stage; stages and personas can
+    be added and removed too (a stage that still has touchpoints, or a persona that still has
+    emotion scores or pain points, is refused with a message naming what refers to it). After
+    every edit the map canvas and the emotion curve are redrawn and the
     validation problems of the map are listed under the controls (they are shown, not raised:
     a draft may be invalid for a while). :attr:`journey_map` always holds the current map,
     a new immutable object after each edit; the map passed in is never changed.
@@ -128,6 +127,7 @@ class MapEditor:
         self._syncing = False
         self._build_controls(journey_map, path)
         self._layout()
+        self._sync_personas()
         self._select()
         self._redraw()
 
@@ -155,31 +155,40 @@ class MapEditor:
         self.ownership = widgets.Dropdown(
             description="Ownership", options=list(OWNERSHIPS), style=_LABEL, layout=_WIDE
         )
-        low, high = EMOTION_RANGE
         self.emotion_drawn: dict[str, widgets.Checkbox] = {}
         self.emotion_sliders: dict[str, widgets.FloatSlider] = {}
-        self._emotion_labels: dict[str, widgets.HTML] = {}
-        for i, persona in enumerate(journey_map.personas):
-            self.emotion_drawn[persona.id] = widgets.Checkbox(
-                value=True,
-                indent=False,
-                layout=widgets.Layout(width="24px"),
-                tooltip=f"Draw {persona.name}'s emotion here",
-            )
-            self.emotion_sliders[persona.id] = widgets.FloatSlider(
-                min=low,
-                max=high,
-                step=_EMOTION_STEP,
-                continuous_update=False,
-                layout=widgets.Layout(width="330px"),
-                readout_format="+.1f",
-            )
-            # the persona's name in its colour on the curve and the canvas
-            self._emotion_labels[persona.id] = widgets.HTML(
-                f'<span style="color:{color_for(i)};font-size:15px">&#9679;</span> '
-                f"{html.escape(_text(persona.name))}"
-            )
-        self.pain_point_rows: list[_PainPointRow] = []
+        self.emotion_box = widgets.VBox()
+        self._emotion_personas: tuple[tuple[str, str], ...] | None = None
+        self.new_stage_name = widgets.Text(
+            placeholder="new stage name", layout=widgets.Layout(width="170px")
+        )
+        self.add_stage_button = _button("Add stage", "plus", "Add a stage after the selected one")
+        self.remove_stage_button = _button(
+            "Remove stage", "trash", "Remove the selected stage (it must have no touchpoints)"
+        )
+        self.persona_dropdown = widgets.Dropdown(description="Persona", style=_LABEL, layout=_WIDE)
+        self.new_persona_name = widgets.Text(
+            placeholder="new persona name", layout=widgets.Layout(width="170px")
+        )
+        self.add_persona_button = _button("Add persona", "plus", "Add a persona to the map")
+        self.remove_persona_button = _button(
+            "Remove persona", "trash", "Remove the selected persona (nothing may refer to it)"
+        )
+        self.opportunity_rows: list[OpportunityRow] = []
+        self.opportunity_box = widgets.VBox()
+        self.new_opportunity_text = widgets.Text(
+            placeholder="new opportunity", layout=widgets.Layout(width="210px")
+        )
+        self.new_opportunity_effort = widgets.Dropdown(
+            options=list(EFFORTS), value="M", layout=widgets.Layout(width="95px")
+        )
+        self.add_opportunity_button = widgets.Button(
+            description="",
+            icon="plus",
+            tooltip="Add this opportunity",
+            layout=widgets.Layout(width="34px"),
+        )
+        self.pain_point_rows: list[PainPointRow] = []
         self.pain_point_box = widgets.VBox()
         self.new_pain_point_text = widgets.Text(
             placeholder="new pain point", layout=widgets.Layout(width="210px")
@@ -234,9 +243,11 @@ class MapEditor:
             ("ownership", self.ownership),
         ):
             control.observe(self._on_touchpoint_field(field), names="value")
-        for persona_id in self.emotion_sliders:
-            self.emotion_sliders[persona_id].observe(self._on_emotion(persona_id), names="value")
-            self.emotion_drawn[persona_id].observe(self._on_emotion(persona_id), names="value")
+        self.add_stage_button.on_click(self._on_add_stage)
+        self.remove_stage_button.on_click(self._on_remove_stage)
+        self.add_persona_button.on_click(self._on_add_persona)
+        self.remove_persona_button.on_click(self._on_remove_persona)
+        self.add_opportunity_button.on_click(self._on_add_opportunity)
         self.add_pain_point_button.on_click(self._on_add_pain_point)
         self.add_touchpoint_button.on_click(self._on_add_touchpoint)
         self.remove_touchpoint_button.on_click(self._on_remove_touchpoint)
@@ -248,23 +259,14 @@ class MapEditor:
                 f'<div style="font-weight:600;margin:8px 0 2px 0;color:#37474f">{title}</div>'
             )
 
-        emotion_rows = [
-            widgets.VBox(
-                [
-                    widgets.HBox([self.emotion_drawn[pid], self._emotion_labels[pid]]),
-                    self.emotion_sliders[pid],
-                ]
-            )
-            for pid in self.emotion_sliders
-        ]
-        if not emotion_rows:
-            emotion_rows = [widgets.HTML("<em>The map has no personas.</em>")]
         controls = widgets.VBox(
             [
                 section("Stage"),
                 self.stage_dropdown,
                 self.stage_name,
                 self.stage_owner,
+                widgets.HBox([self.new_stage_name, self.add_stage_button]),
+                self.remove_stage_button,
                 section("Touchpoint"),
                 self.touchpoint_dropdown,
                 self.touchpoint_name,
@@ -273,7 +275,11 @@ class MapEditor:
                 self.ownership,
                 widgets.HBox([self.add_touchpoint_button, self.remove_touchpoint_button]),
                 section("Emotion per persona (&minus;2 &hellip; +2)"),
-                *emotion_rows,
+                self.emotion_box,
+                section("Personas"),
+                self.persona_dropdown,
+                widgets.HBox([self.new_persona_name, self.add_persona_button]),
+                self.remove_persona_button,
                 section("Pain points"),
                 self.pain_point_box,
                 widgets.HBox(
@@ -281,6 +287,15 @@ class MapEditor:
                         self.new_pain_point_text,
                         self.new_pain_point_severity,
                         self.add_pain_point_button,
+                    ]
+                ),
+                section("Opportunities"),
+                self.opportunity_box,
+                widgets.HBox(
+                    [
+                        self.new_opportunity_text,
+                        self.new_opportunity_effort,
+                        self.add_opportunity_button,
                     ]
                 ),
                 section("Checks"),
@@ -373,19 +388,45 @@ class MapEditor:
     def _commit(self, journey_map: JourneyMap, *, resync: bool = False) -> None:
         self.journey_map = journey_map
         self.status.value = ""
+        personas_changed = self._sync_personas()
         if resync:
             self._select(stage_id=self.stage_id, touchpoint_id=self.touchpoint_id)
+        elif personas_changed:
+            self._sync_touchpoint_fields()
         self._redraw()
         for callback in self._callbacks:
             callback(journey_map)
 
-    def _edit(self, function: Callable[..., JourneyMap], *args: Any, **kwargs: Any) -> None:
+    def _edit(self, function: Callable[..., JourneyMap], *args: Any, **kwargs: Any) -> bool:
         try:
             new_map = function(self.journey_map, *args, **kwargs)
         except CjlibError as err:
             self.status.value = f'<span style="color:#b71c1c">{html.escape(str(err))}</span>'
-            return
+            return False
         self._commit(new_map)
+        return True
+
+    def _sync_personas(self) -> bool:
+        """Rebuild the persona picker and, when the personas changed, the emotion rows."""
+        personas = tuple((p.id, text_of(p.name)) for p in self.journey_map.personas)
+        selected = self.persona_dropdown.value
+        self.persona_dropdown.options = [(name or pid, pid) for pid, name in personas]
+        ids = [pid for pid, _ in personas]
+        self.persona_dropdown.value = selected if selected in ids else (ids[0] if ids else None)
+        self.remove_persona_button.disabled = not ids
+        if personas == self._emotion_personas:
+            return False
+        self._emotion_personas = personas
+        rows = {pid: EmotionRow(i, name or pid) for i, (pid, name) in enumerate(personas)}
+        self.emotion_drawn = {pid: row.drawn for pid, row in rows.items()}
+        self.emotion_sliders = {pid: row.slider for pid, row in rows.items()}
+        for pid, row in rows.items():
+            row.slider.observe(self._on_emotion(pid), names="value")
+            row.drawn.observe(self._on_emotion(pid), names="value")
+        self.emotion_box.children = [row.box for row in rows.values()] or [
+            widgets.HTML("<em>The map has no personas.</em>")
+        ]
+        return True
 
     def _redraw(self) -> None:
         from cjlib.plot import emotion_curve
@@ -422,17 +463,17 @@ class MapEditor:
         self._syncing = True
         try:
             self.stage_dropdown.options = [
-                (_text(s.name) or s.id, s.id) for s in journey_map.stages
+                (text_of(s.name) or s.id, s.id) for s in journey_map.stages
             ]
             self.stage_dropdown.value = stage_id
             self.touchpoint_dropdown.options = [
-                (f"{_text(stage.name) or stage.id} \u203a {_text(tp.name) or tp.id}", tp.id)
+                (f"{text_of(stage.name) or stage.id} \u203a {text_of(tp.name) or tp.id}", tp.id)
                 for stage, tp in journey_map.iter_touchpoints()
             ]
             self.touchpoint_dropdown.value = touchpoint_id
             stage = self._stage()
-            self.stage_name.value = _text(stage.name) if stage else ""
-            self.stage_owner.value = _text(stage.owner) if stage else ""
+            self.stage_name.value = text_of(stage.name) if stage else ""
+            self.stage_owner.value = text_of(stage.owner) if stage else ""
         finally:
             self._syncing = False
         self._sync_touchpoint_fields()
@@ -441,7 +482,13 @@ class MapEditor:
         tp = self._touchpoint()
         self._syncing = True
         try:
-            for control in (self.stage_name, self.stage_owner, self.add_touchpoint_button):
+            stage_controls = (
+                self.stage_name,
+                self.stage_owner,
+                self.add_touchpoint_button,
+                self.remove_stage_button,
+            )
+            for control in stage_controls:
                 control.disabled = self._stage() is None
             tp_controls = [
                 self.touchpoint_name,
@@ -452,16 +499,19 @@ class MapEditor:
                 self.new_pain_point_text,
                 self.new_pain_point_severity,
                 self.add_pain_point_button,
+                self.new_opportunity_text,
+                self.new_opportunity_effort,
+                self.add_opportunity_button,
                 *self.emotion_drawn.values(),
             ]
             for control in tp_controls:
                 control.disabled = tp is None
-            self.touchpoint_name.value = _text(tp.name) if tp else ""
-            self.channel.value = _text(tp.channel) if tp else ""
-            self.owner.value = _text(tp.owner) if tp else ""
+            self.touchpoint_name.value = text_of(tp.name) if tp else ""
+            self.channel.value = text_of(tp.channel) if tp else ""
+            self.owner.value = text_of(tp.owner) if tp else ""
             ownership = tp.ownership if tp else OWNERSHIPS[0]
             self.ownership.options = _options_with(OWNERSHIPS, ownership)
-            self.ownership.value = _text(ownership)
+            self.ownership.value = text_of(ownership)
             for persona_id, slider in self.emotion_sliders.items():
                 score = tp.emotion.get(persona_id) if tp else None
                 drawn = isinstance(score, int | float) and not isinstance(score, bool)
@@ -469,6 +519,7 @@ class MapEditor:
                 slider.value = float(score) if drawn else 0.0
                 slider.disabled = tp is None or not drawn
             self._sync_pain_points(tp)
+            self._sync_opportunities(tp)
         finally:
             self._syncing = False
 
@@ -476,10 +527,10 @@ class MapEditor:
         pain_points = tp.pain_points if tp else ()
         rows = []
         for i, pain_point in enumerate(pain_points):
-            row = _PainPointRow(i)
-            row.text.value = _text(pain_point.text)
+            row = PainPointRow(i)
+            row.text.value = text_of(pain_point.text)
             row.severity.options = _options_with(SEVERITIES, pain_point.severity)
-            row.severity.value = _text(pain_point.severity)
+            row.severity.value = text_of(pain_point.severity)
             row.text.observe(self._on_pain_point_field(i, "text"), names="value")
             row.severity.observe(self._on_pain_point_field(i, "severity"), names="value")
             row.remove.on_click(self._on_remove_pain_point(i))
@@ -489,6 +540,19 @@ class MapEditor:
             [row.box for row in rows]
             if rows
             else [widgets.HTML('<em style="color:#607d8b">No pain points here.</em>')]
+        )
+
+    def _sync_opportunities(self, tp: Touchpoint | None) -> None:
+        rows = []
+        for i, opportunity in enumerate(tp.opportunities if tp else ()):
+            row = OpportunityRow(i, opportunity.text, opportunity.effort)
+            row.remove.on_click(self._on_remove_opportunity(i))
+            rows.append(row)
+        self.opportunity_rows = rows
+        self.opportunity_box.children = (
+            [row.box for row in rows]
+            if rows
+            else [widgets.HTML('<em style="color:#607d8b">No opportunities here.</em>')]
         )
 
     def _stage(self) -> Any:
@@ -573,11 +637,8 @@ class MapEditor:
         stage = self._stage()
         if stage is None:
             return
-        taken = {tp.id for tp in self.journey_map.touchpoints}
-        n = 1
-        while f"new_touchpoint_{n}" in taken:
-            n += 1
-        new = Touchpoint(id=f"new_touchpoint_{n}", name=f"New touchpoint {n}", owner=stage.owner)
+        new_id, n = _free_id("new_touchpoint", {tp.id for tp in self.journey_map.touchpoints})
+        new = Touchpoint(id=new_id, name=f"New touchpoint {n}", owner=stage.owner)
         ids = [tp.id for tp in stage.touchpoints]
         position = ids.index(self.touchpoint_id) + 1 if self.touchpoint_id in ids else len(ids)
         self._edit(add_touchpoint, stage.id, new, position=position)
@@ -588,6 +649,53 @@ class MapEditor:
             return
         self._edit(remove_touchpoint, self.touchpoint_id)
         self._select(stage_id=self.stage_id)
+
+    def _on_add_stage(self, _: widgets.Button) -> None:
+        ids = [s.id for s in self.journey_map.stages]
+        new_id, n = _free_id("new_stage", set(ids))
+        name = self.new_stage_name.value.strip() or f"New stage {n}"
+        position = ids.index(self.stage_id) + 1 if self.stage_id in ids else len(ids)
+        if self._edit(add_stage, Stage(id=new_id, name=name), position=position):
+            self.new_stage_name.value = ""
+            self._select(stage_id=new_id)
+
+    def _on_remove_stage(self, _: widgets.Button) -> None:
+        if self.stage_id is not None and self._edit(remove_stage, self.stage_id):
+            self._select()
+
+    def _on_add_persona(self, _: widgets.Button) -> None:
+        new_id, n = _free_id("new_persona", {p.id for p in self.journey_map.personas})
+        name = self.new_persona_name.value.strip() or f"New persona {n}"
+        if self._edit(add_persona, Persona(id=new_id, name=name)):
+            self.new_persona_name.value = ""
+            self.persona_dropdown.value = new_id
+
+    def _on_remove_persona(self, _: widgets.Button) -> None:
+        if self.persona_dropdown.value is not None:
+            self._edit(remove_persona, self.persona_dropdown.value)
+
+    def _on_add_opportunity(self, _: widgets.Button) -> None:
+        text = self.new_opportunity_text.value.strip()
+        if self.touchpoint_id is None:
+            return
+        if not text:
+            self.status.value = (
+                '<span style="color:#b71c1c">Type the opportunity first, then press +.</span>'
+            )
+            return
+        effort = self.new_opportunity_effort.value
+        if self._edit(add_opportunity, self.touchpoint_id, text, effort):
+            self.new_opportunity_text.value = ""
+            self._sync_touchpoint_fields()
+
+    def _on_remove_opportunity(self, index: int) -> Callable[[widgets.Button], None]:
+        def handler(_: widgets.Button) -> None:
+            if self.touchpoint_id is not None and self._edit(
+                remove_opportunity, self.touchpoint_id, index
+            ):
+                self._sync_touchpoint_fields()
+
+        return handler
 
     def _on_save(self, _: widgets.Button) -> None:
         try:

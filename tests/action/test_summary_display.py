@@ -21,3 +21,18 @@ def test_summary_html_is_escaped():
     assert SummaryText("<b>x</b> & y")._repr_html_() == (
         '<pre class="cjlib-summary">&lt;b&gt;x&lt;/b&gt; &amp; y</pre>'
     )
+
+
+def test_backlog_and_measured_map_summaries_display_as_text():
+    from backlog_reference import moments, small_map
+    from measure_reference import tiny_events, tiny_map
+
+    import cjlib
+    from cjlib.action import measure, prioritise
+
+    backlog = prioritise(small_map(), moments()).summary()
+    measured = measure(tiny_map(), cjlib.EventLog.from_pandas(tiny_events())).summary()
+    for text, first in ((backlog, "Top action"), (measured, "Stages")):
+        assert isinstance(text, SummaryText), type(text)
+        assert repr(text) == str(text) and "\\n" not in repr(text)
+        assert first in text._repr_html_()

@@ -174,3 +174,42 @@ def test_forest_plot_marks_significant_signals():
     assert res.plot("rr").layout.xaxis.type == "log"
     with pytest.raises(DataError, match="measure"):
         res.plot("diff")
+
+
+def test_summary_fits_100_columns_with_the_key_columns_and_points_to_table():
+    from cjlib._text import SummaryText
+
+    df = _binary_frame(n=1500, seed=3)
+    long_name = "support_calls_about_billing_disputes_in_the_first_ninety_days_of_the_contract"
+    df[long_name] = df.support_calls
+    res = link(
+        df, outcome="churned", signals=["support_calls", "app_login", long_name], controls=["plan"]
+    )
+    text = res.summary()
+    assert isinstance(text, SummaryText)  # shown as lines in Jupyter, not an escaped repr
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 100, [ln for ln in lines if len(ln) > 100]
+    header = next(ln for ln in lines if ln.startswith("signal"))
+    assert header.split("  ")[0] == "signal" and "risk diff. [95% CI]" in header
+    assert "n exposed" in header and " q " in header and "adj. OR [95% CI]" in header
+    row = res.table.loc["support_calls"]
+    line = next(ln for ln in lines if ln.startswith("support_calls "))
+    assert line.split()[1] == str(int(row["n_exposed"]))
+    expected_effect = f"{row['effect']:+.3g} [{row['ci_low']:.3g}, {row['ci_high']:.3g}]"
+    assert expected_effect in line
+    assert f"{row['or_adj']:.3g} [{row['or_adj_ci_low']:.3g}, {row['or_adj_ci_high']:.3g}]" in line
+    assert any(ln.startswith("support_calls_about_billing") and "…" in ln for ln in lines)
+    assert f"All {len(res.table.columns)} columns" in text and "`.table`" in text
+
+
+def test_continuous_summary_fits_100_columns():
+    rng = np.random.default_rng(8)
+    df = pd.DataFrame({"used_app": rng.random(600) < 0.4, "region": rng.choice(["n", "s"], 600)})
+    df["revenue"] = rng.lognormal(6, 1.0, 600) * np.where(df.used_app, 1.3, 1.0)
+    res = link(df, outcome="revenue", signals="used_app", controls=["region"], n_boot=200, seed=1)
+    lines = res.summary().splitlines()
+    assert max(len(line) for line in lines) <= 100
+    header = next(ln for ln in lines if ln.startswith("signal"))
+    assert "mean diff. [95% CI]" in header and "adj. diff. [95% CI]" in header
+    row = res.table.loc["used_app"]
+    assert f"{row['effect']:+.3g} [{row['ci_low']:.3g}, {row['ci_high']:.3g}]" in res.summary()

@@ -282,3 +282,61 @@ def test_one_slider_per_persona_set_from_the_map():
     editor = MapEditor(jm)
     assert list(editor.emotion_sliders) == ["p"]
     assert editor.emotion_sliders["p"].value == 1.0
+
+
+def test_add_and_remove_stage(editor, telco):
+    editor.stage_dropdown.value = "purchase"
+    editor.new_stage_name.value = "Advocacy"
+    editor.add_stage_button.click()
+    ids = [s.id for s in editor.journey_map.stages]
+    assert ids[:3] == ["awareness", "purchase", "new_stage_1"]
+    assert editor.journey_map.stage("new_stage_1").name == "Advocacy"
+    assert editor.stage_id == "new_stage_1"
+    assert editor.touchpoint_id is None  # an empty stage has no touchpoint to edit
+    assert ("Advocacy", "new_stage_1") in editor.stage_dropdown.options
+    editor.remove_stage_button.click()
+    assert editor.journey_map == telco
+
+
+def test_removing_a_stage_with_touchpoints_is_refused_in_the_status_line(editor, telco):
+    editor.stage_dropdown.value = "renewal"
+    editor.remove_stage_button.click()
+    assert editor.journey_map is telco
+    assert "stage &#x27;renewal&#x27; still has touchpoints" in editor.status.value
+
+
+def test_add_persona_adds_a_slider_and_remove_takes_it_away(editor, telco):
+    editor.new_persona_name.value = "Senior"
+    editor.add_persona_button.click()
+    assert editor.journey_map.personas[-1] == Persona("new_persona_1", "Senior")
+    assert list(editor.emotion_sliders) == ["young_pro", "family", "new_persona_1"]
+    assert editor.persona_dropdown.value == "new_persona_1"
+    # the new persona has no score yet; giving it one draws it on the curve
+    assert editor.emotion_drawn["new_persona_1"].value is False
+    editor.emotion_drawn["new_persona_1"].value = True
+    editor.emotion_sliders["new_persona_1"].value = -1.5
+    assert editor.journey_map.touchpoint("ads").emotion["new_persona_1"] == pytest.approx(-1.5)
+    assert any(t.get("name") == "Senior" for t in _curve_spec(editor)["data"])
+    # still scored: removing is refused and names the reference
+    editor.remove_persona_button.click()
+    assert "still referenced by [&#x27;ads.emotion&#x27;]" in editor.status.value
+    editor.emotion_drawn["new_persona_1"].value = False
+    editor.remove_persona_button.click()
+    assert editor.journey_map == telco
+    assert list(editor.emotion_sliders) == ["young_pro", "family"]
+
+
+def test_add_and_remove_opportunity(editor, telco):
+    editor.touchpoint_dropdown.value = "store"
+    assert editor.opportunity_rows == []
+    editor.add_opportunity_button.click()
+    assert "Type the opportunity first" in editor.status.value
+    editor.new_opportunity_text.value = "No upsell targets <b>"
+    editor.new_opportunity_effort.value = "L"
+    editor.add_opportunity_button.click()
+    (op,) = editor.journey_map.touchpoint("store").opportunities
+    assert (op.text, op.effort) == ("No upsell targets <b>", "L")
+    assert [row.index for row in editor.opportunity_rows] == [0]
+    assert "No upsell targets &lt;b&gt; " in editor.opportunity_rows[0].label.value
+    editor.opportunity_rows[0].remove.click()
+    assert editor.journey_map == telco
