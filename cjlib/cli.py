@@ -289,6 +289,18 @@ def _run_validate(args: argparse.Namespace) -> int:
         f"{args.map_path}: valid ({len(journey_map.stages)} stages, {n_touchpoints} "
         f"touchpoints, {len(journey_map.personas)} personas)"
     )
+    from cjlib.action._objectives import kpi_binding
+
+    for objective in journey_map.objectives:  # free text is allowed, but says it is unmeasured
+        bound = kpi_binding(journey_map, objective.kpi)
+        if bound is None:
+            print(
+                f"note: objective {objective.id!r}: KPI {objective.kpi!r} binds to no measured "
+                "figure, so its progress needs values=...; name one the data gives (e.g. "
+                "'12-month churn rate', '90-day retention', 'CSAT of <touchpoint or stage>')"
+            )
+        else:
+            print(f"objective {objective.id!r}: KPI {objective.kpi!r} is measured as {bound}")
     return EXIT_OK
 
 

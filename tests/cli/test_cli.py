@@ -89,7 +89,12 @@ def test_samples_lists_the_bundled_samples(capsys):
 
 def test_validate_a_good_map(files, capsys):
     assert main(["validate", str(files["map"])]) == 0
-    assert "valid (7 stages, 30 touchpoints, 2 personas)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "valid (7 stages, 30 touchpoints, 2 personas)" in out
+    # each objective's KPI binding is checked: the telco map has one free-text KPI
+    assert "'obj_retention': KPI '12-month churn rate' is measured as churn at 12 months" in out
+    assert "note: objective 'obj_first_contact': KPI 'First-contact resolution' binds to no" in out
+    assert "'obj_csat_support': KPI 'CSAT of the call centre' is measured as CSAT of" in out
 
 
 def test_validate_prints_every_problem_and_exits_1(files, tmp_path, capsys):
