@@ -63,8 +63,11 @@ def main(master_url: str, shared: Path, out: Path) -> None:
             table.to_pickle(out / f"{name}.pkl")
         # the driver counts itself among the block managers: 2 workers -> 3
         executors = spark.sparkContext._jsc.sc().getExecutorMemoryStatus().size() - 1
-        info = {"master": spark.sparkContext.master, "executors": int(executors),
-                "n_events": log.n_events}
+        info = {
+            "master": spark.sparkContext.master,
+            "executors": int(executors),
+            "n_events": log.n_events,
+        }
         (out / "info.json").write_text(json.dumps(info))
     finally:
         spark.stop()

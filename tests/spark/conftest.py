@@ -107,29 +107,64 @@ def standalone_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clu
     port, ui_port = _free_port(), _free_port()
     master_url, web_ui = f"spark://127.0.0.1:{port}", f"http://127.0.0.1:{ui_port}"
     commands = [
-        ("master", [spark_class, "org.apache.spark.deploy.master.Master",
-                    "--host", "127.0.0.1", "--port", str(port), "--webui-port", str(ui_port)]),
+        (
+            "master",
+            [
+                spark_class,
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--webui-port",
+                str(ui_port),
+            ],
+        ),
     ]
     for i in (1, 2):
         work = root / f"worker{i}"
         work.mkdir()
-        commands.append((f"worker{i}", [
-            spark_class, "org.apache.spark.deploy.worker.Worker",
-            "--host", "127.0.0.1", "--port", str(_free_port()),
-            "--webui-port", str(_free_port()), "--cores", "1", "--memory", "1g",
-            "--work-dir", str(work), master_url,
-        ]))
+        commands.append(
+            (
+                f"worker{i}",
+                [
+                    spark_class,
+                    "org.apache.spark.deploy.worker.Worker",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(_free_port()),
+                    "--webui-port",
+                    str(_free_port()),
+                    "--cores",
+                    "1",
+                    "--memory",
+                    "1g",
+                    "--work-dir",
+                    str(work),
+                    master_url,
+                ],
+            )
+        )
     processes: list[subprocess.Popen[bytes]] = []
     try:
         for name, command in commands:
             with open(logs / f"{name}.log", "wb") as log:
-                processes.append(subprocess.Popen(
-                    command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL, start_new_session=True,
-                ))
+                processes.append(
+                    subprocess.Popen(
+                        command,
+                        env=env,
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        stdin=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
+                )
         deadline = time.monotonic() + START_TIMEOUT_S
         while _alive_workers(web_ui) < 2:
-            dead = [n for (n, _), p in zip(commands, processes, strict=True) if p.poll() is not None]
+            dead = [
+                n for (n, _), p in zip(commands, processes, strict=True) if p.poll() is not None
+            ]
             if dead or time.monotonic() > deadline:
                 tails = "\n".join(
                     f"--- {n}.log ---\n" + (logs / f"{n}.log").read_text(errors="replace")[-2000:]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from cjlib.events import EventLog
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 N_CUSTOMERS = 120
+CLIENT_TIMEOUT_S = 900
 CLIENT = Path(__file__).with_name("cluster_client.py")
 
 
@@ -50,19 +52,31 @@ def cluster_run(standalone_cluster: Any, tmp_path_factory: pytest.TempPathFactor
         # microsecond timestamps: Spark cannot read pandas' default nanosecond Parquet times
         part.to_parquet(
             shared / "events" / f"part-{i}.parquet",
-            coerce_timestamps="us", allow_truncated_timestamps=True,
+            coerce_timestamps="us",
+            allow_truncated_timestamps=True,
         )
     only(data.customers).to_parquet(shared / "customers.parquet")
     only(data.surveys).to_parquet(shared / "surveys.parquet")
 
     out = tmp_path_factory.mktemp("cluster-out")
     env = {**os.environ, "PYSPARK_PYTHON": sys.executable, "SPARK_LOCAL_IP": "127.0.0.1"}
-    done = subprocess.run(
+    client = subprocess.Popen(
         [sys.executable, str(CLIENT), standalone_cluster.master_url, str(shared), str(out)],
-        env=env, capture_output=True, text=True, timeout=900, start_new_session=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
-    if done.returncode != 0:
-        pytest.fail(f"the cluster client failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}")
+    try:
+        output, _ = client.communicate(timeout=CLIENT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        # the client's process group holds its driver JVM too: stop them together
+        os.killpg(client.pid, signal.SIGKILL)
+        output, _ = client.communicate()
+        pytest.fail(f"the cluster client ran past {CLIENT_TIMEOUT_S} s:\n{output[-5000:]}")
+    if client.returncode != 0:
+        pytest.fail(f"the cluster client failed:\n{output[-5000:]}")
     return out, shared
 
 
@@ -97,6 +111,10 @@ def test_arc_on_the_cluster_equals_duckdb(cluster_run: Any) -> None:
     for name, table in expected.items():
         assert len(table) > 0, name
         pd.testing.assert_frame_equal(
-            _canonical(table), _canonical(pd.read_pickle(out / f"{name}.pkl")),
-            check_exact=False, rtol=1e-12, atol=1e-12, obj=name,
+            _canonical(table),
+            _canonical(pd.read_pickle(out / f"{name}.pkl")),
+            check_exact=False,
+            rtol=1e-12,
+            atol=1e-12,
+            obj=name,
         )
