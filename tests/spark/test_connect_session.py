@@ -28,10 +28,10 @@ def _connect_session(tz: str) -> object:
 
 
 def test_a_spark_connect_session_passes_the_type_check_and_gets_the_time_zone_check():
-    with pytest.raises(EngineError, match="time zone must be UTC.*'Europe/Paris'"):
+    with pytest.raises(EngineError, match=r"time zone must be UTC.*'Europe/Paris'"):
         _engine.spark_backend(_connect_session("Europe/Paris"))
 
 
 def test_other_objects_are_refused_naming_what_is_allowed():
-    with pytest.raises(DataError, match="classic or Spark Connect.*got dict"):
+    with pytest.raises(DataError, match=r"classic or Spark Connect.*got dict"):
         _engine.spark_backend({})
