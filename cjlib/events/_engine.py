@@ -204,16 +204,17 @@ def duckdb_backend() -> Any:
 
 
 def spark_backend(session: Any) -> Any:
-    """Return an Ibis backend over a ``pyspark.sql.SparkSession``."""
+    """Return an Ibis backend over a ``pyspark.sql.SparkSession`` (classic or Spark Connect)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - pyspark is an optional extra
         raise EngineError(
             "the Spark engine needs pyspark; install it with `pip install cjlib[spark]`"
         ) from exc
-    if not isinstance(session, SparkSession):
+    if not (isinstance(session, SparkSession) or _is_spark_connect_session(session)):
         raise DataError(
-            f"engine must be 'duckdb' or a pyspark.sql.SparkSession; got {type(session).__name__}"
+            "engine must be 'duckdb' or a pyspark.sql.SparkSession (classic or Spark Connect); "
+            f"got {type(session).__name__}"
         )
     tz = session.conf.get("spark.sql.session.timeZone")
     if tz not in ("UTC", "Etc/UTC", "GMT", "Z", "+00:00"):
@@ -222,6 +223,13 @@ def spark_backend(session: Any) -> Any:
             f"{tz!r}. Set it with spark.conf.set('spark.sql.session.timeZone', 'UTC')"
         )
     return ibis.pyspark.connect(session)
+
+
+def _is_spark_connect_session(session: Any) -> bool:
+    """A Spark Connect client session, recognised without importing the Connect client
+    (importing it exits the interpreter when its grpc dependencies are missing)."""
+    kind = type(session)
+    return kind.__name__ == "SparkSession" and kind.__module__.startswith("pyspark.sql.connect")
 
 
 def backend_of(table: ir.Table) -> Any:

@@ -19,10 +19,10 @@ def _blocks() -> list[str]:
     return [code for marker, code in found if not marker.startswith(SKIP)]
 
 
-def test_the_page_has_runnable_snippets_and_one_spark_example():
+def test_the_page_has_runnable_snippets_and_the_marked_cluster_examples():
     text = PAGE.read_text(encoding="utf-8")
     assert len(_blocks()) == 2
-    assert text.count(SKIP) == 2
+    assert text.count(SKIP) == 4
 
 
 @pytest.mark.slow
