@@ -73,17 +73,20 @@ def _base(log: EventLog, coded: ir.Table, quiet_us: int, window_us: int) -> ir.T
     """Events with their micros, the gap to the next event, and two flags: the customer's
     last event with the log going on for more than ``quiet_us`` (``last``), and an
     occurrence at most ``window_us`` after the previous one of the same event (``rep``)."""
-    m = log._micros(coded.timestamp)
+    coded = coded.mutate(m=log._micros(coded.timestamp))
+    m = coded.m
     # the log's end as a scalar: an unpartitioned window would run on one thread
     end = int(log._execute(log._micros(log._table.timestamp).max()))
     w = customer_window()
-    same = ibis.window(group_by=["customer_id", "code"], order_by=["timestamp", ORDER])
+    # gaps between occurrences of one event do not depend on how ties are ordered, so this
+    # window sorts one integer instead of the timestamp and the input order
+    same = ibis.window(group_by=["customer_id", "code"], order_by="m")
     gap = m.lead().over(w) - m
     return coded.select(
         "customer_id",
         "code",
-        "channel",
-        m=m,
+        "m",
+        first_m=m.first().over(w),
         gap=gap,
         last=gap.isnull() & ((end - m) > quiet_us),
         rep=((m - m.lag().over(same)) <= window_us).fill_null(False),
@@ -139,7 +142,6 @@ def profile_events(
                     median_gap=base.gap.cast("float64").median(),
                 )
             )
-            channels = log._execute(base.group_by(["code", "channel"]).agg(n=base.count()))
             norms = gaps.dropna(subset=["median_gap"])
             norm = ibis.memtable(
                 pd.DataFrame(
@@ -151,6 +153,7 @@ def profile_events(
             )
             # waiting after any occurrence = the longest gap after the event beats its norm
             per = base.group_by(["customer_id", "code"]).agg(
+                first_rel=(base.m - base.first_m).min(),
                 min_m=base.m.min(),
                 max_m=base.m.max(),
                 max_gap=base.gap.max(),
@@ -165,7 +168,7 @@ def profile_events(
                 "max_m",
                 "is_last",
                 "repeat",
-                first_rel=per_n.min_m - per_n.min_m.min().over(ibis.window(group_by="customer_id")),
+                "first_rel",
                 waited=(per_n.max_gap.cast("float64") > per_n.wait_limit).fill_null(False),
             )
             ce = keep.enter_context(log._materialized(per_customer))
@@ -187,7 +190,7 @@ def profile_events(
         n_customers = int(log._execute(ce.customer_id.nunique()))
         events = events.merge(gaps, on="code", how="left")
         events.insert(0, "event", events.pop("code").map(label))
-        channels["event"] = channels.pop("code").map(label)
+        channels = _channel_counts(log, labels)
         events["channel"] = events["event"].map(_modal_channel(channels))
         events["median_first_days"] = events.pop("median_first_us") / _US_PER_DAY
         events["median_gap_days"] = events.pop("median_gap") / _US_PER_DAY
@@ -229,6 +232,14 @@ def _persona_reach(
     table.insert(1, "event", table.pop("code").map(label))
     table["reach"] = table["reach"].astype("int64")
     return table
+
+
+def _channel_counts(log: EventLog, labels: Mapping[str, str] | None) -> pd.DataFrame:
+    """Events per (measured event, channel), counted on the log itself (no window needed)."""
+    t = log._table
+    counts = log._execute(t.group_by(["event", "channel"]).agg(n=t.count()))
+    counts["event"] = counts["event"].map(lambda e: (labels or {}).get(e, e))
+    return counts.groupby(["event", "channel"], as_index=False, dropna=False)["n"].sum()
 
 
 def _modal_channel(channels: pd.DataFrame) -> dict[str, str]:
