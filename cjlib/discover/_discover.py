@@ -275,54 +275,53 @@ def discover_map(
     outcome, persona = _customer_tables(customers, customer_col, persona_col, outcome_col)
     names = log.event_names
     label_of = _groups(groups, names)
-    profile = profile_events(
+    with profile_events(
         log,
         repeat_window_days=window_days,
         wait_factor=wait_factor,
         outcome=outcome,
         persona=persona,
         labels=label_of,
-    )
-    ev = profile.events
-    n_cust = max(profile.n_customers, 1)
-    ev["share"] = ev["reach"] / n_cust
-    ev["drop_off"] = ev["n_last"] / ev["reach"]
-    members: dict[str, list[str]] = {}
-    for name in names:
-        members.setdefault(label_of.get(name, name), []).append(name)
-    kept = ev.loc[ev["share"] >= min_reach].copy()
-    rare = ev.loc[ev["share"] < min_reach, ["event", "reach", "n_events", "share"]]
-    rare = rare.rename(columns={"event": "touchpoint"}).reset_index(drop=True)
-    if kept.empty:
-        raise DataError(
-            f"min_reach={min_reach}: no event reaches that share of the {n_cust} customers; "
-            "lower min_reach"
+    ) as profile:
+        ev = profile.events
+        n_cust = max(profile.n_customers, 1)
+        ev["share"] = ev["reach"] / n_cust
+        ev["drop_off"] = ev["n_last"] / ev["reach"]
+        members: dict[str, list[str]] = {}
+        for name in names:
+            members.setdefault(label_of.get(name, name), []).append(name)
+        kept = ev.loc[ev["share"] >= min_reach].copy()
+        rare = ev.loc[ev["share"] < min_reach, ["event", "reach", "n_events", "share"]]
+        rare = rare.rename(columns={"event": "touchpoint"}).reset_index(drop=True)
+        if kept.empty:
+            raise DataError(
+                f"min_reach={min_reach}: no event reaches that share of the {n_cust} customers; "
+                "lower min_reach"
+            )
+        if n_stages is None:
+            n_stages = (
+                len(designed.stages)
+                if designed is not None
+                else max(2, round(math.sqrt(len(kept))))
+            )
+        stage_label = assign_stages(
+            kept.set_index("event")["median_first_days"], n_stages=n_stages, pins=pins
         )
-    if n_stages is None:
-        n_stages = (
-            len(designed.stages) if designed is not None else max(2, round(math.sqrt(len(kept))))
+        kept["stage"] = kept["event"].map(stage_label)
+        terminal = set(kept.loc[kept["drop_off"] >= _TERMINAL_SHARE, "event"])
+        emotions, low_csat = _survey_emotions(
+            surveys, label_of, persona, outcome, confidence, min_survey_n
         )
-    stage_label = assign_stages(
-        kept.set_index("event")["median_first_days"], n_stages=n_stages, pins=pins
-    )
-    kept["stage"] = kept["event"].map(stage_label)
-    terminal = set(kept.loc[kept["drop_off"] >= _TERMINAL_SHARE, "event"])
-    emotions, low_csat = _survey_emotions(
-        surveys, label_of, persona, outcome, confidence, min_survey_n
-    )
-    pains = pain_candidates(
-        kept,
-        low_csat=low_csat,
-        terminal=terminal,
-        repeat_window_days=window_days,
-        wait_factor=wait_factor,
-        alpha=alpha,
-        has_outcome=outcome is not None,
-    )
-    stage_of_event = {
-        name: stage_label[tp] for tp, evs in members.items() if tp in stage_label for name in evs
-    }
-    stages = stage_profile(log, stage_of_event)
+        pains = pain_candidates(
+            kept,
+            low_csat=low_csat,
+            terminal=terminal,
+            repeat_window_days=window_days,
+            wait_factor=wait_factor,
+            alpha=alpha,
+            has_outcome=outcome is not None,
+        )
+        stages = stage_profile(profile, stage_label)
     stage_order = list(dict.fromkeys(kept.sort_values("median_first_days")["stage"]))
     stage_names = _stage_names(stage_order, stage_label, members, designed, pins)
     personas_table = _persona_table(profile.personas, persona, kept["event"].tolist(), alpha)

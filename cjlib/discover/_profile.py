@@ -5,16 +5,22 @@ tables: one row per event name, per (event, persona), per discovered stage or pe
 stages. The per-event row carries the directly-follows structure discovery uses (the median
 time from a customer's first event to their first occurrence of the event, the gap to the next
 event) and the counts behind every behavioural pain-point candidate, split by outcome.
+
+The per-customer windows sort small integer codes, not text event names (ADR 0012), and
+everything past the one pass of windows reads a per-(customer, event) table materialised once,
+stage measurements included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from cjlib.events._common import ORDER, customer_window
@@ -29,40 +35,65 @@ _US_PER_DAY = 86_400_000_000
 
 @dataclass(frozen=True)
 class EventProfile:
-    """Per-event measurements (``events``) and per-(persona, event) reach (``personas``)."""
+    """Per-event measurements (``events``) and per-(persona, event) reach (``personas``).
+
+    ``per_customer`` (one row per customer and measured event, with the integer ``code`` of
+    the event in ``codes``) stays usable by :func:`stage_profile` while the
+    :func:`profile_events` context is open.
+    """
 
     events: pd.DataFrame
     personas: pd.DataFrame
     n_customers: int
     gap_norm_days: float
+    log: Any = field(default=None, repr=False)
+    per_customer: Any = field(default=None, repr=False)
+    codes: Mapping[str, int] = field(default_factory=dict, repr=False)
 
 
-def _base(log: EventLog, labels: Mapping[str, str] | None = None) -> ir.Table:
-    """Events with their micros, the customer's first micros and the gap to the next event.
-
-    ``labels`` renames event names (e.g. to the touchpoint that groups them) before measuring.
-    """
+def _coded(log: EventLog, labels: Mapping[str, str] | None) -> tuple[ir.Table, list[str]]:
+    """The log with ``code``: the position of the event's label (its name unless ``labels``
+    renames it) in the returned list of labels."""
+    names = log.event_names
+    label_of = dict(labels or {})
+    measured = list(dict.fromkeys(label_of.get(n, n) for n in names))
+    position = {lab: i for i, lab in enumerate(measured)}
+    codes = ibis.memtable(
+        {
+            "_name": list(names),
+            "code": np.array([position[label_of.get(n, n)] for n in names], dtype="int32"),
+        }
+    )
     t = log._table
-    if labels:
-        t = t.mutate(event=t.event.substitute(dict(labels), else_=t.event).cast("string"))
-    m = log._micros(t.timestamp)
+    joined = t.left_join(codes, t.event == codes._name)
+    return joined.select("customer_id", "timestamp", ORDER, "channel", "code"), measured
+
+
+def _base(log: EventLog, coded: ir.Table, quiet_us: int, window_us: int) -> ir.Table:
+    """Events with their micros, the gap to the next event, and two flags: the customer's
+    last event with the log going on for more than ``quiet_us`` (``last``), and an
+    occurrence at most ``window_us`` after the previous one of the same event (``rep``)."""
+    coded = coded.mutate(m=log._micros(coded.timestamp))
+    m = coded.m
     # the log's end as a scalar: an unpartitioned window would run on one thread
     end = int(log._execute(log._micros(log._table.timestamp).max()))
     w = customer_window()
-    same = ibis.window(group_by=["customer_id", "event"], order_by=["timestamp", ORDER])
-    whole = ibis.window(group_by="customer_id")
-    return t.select(
+    # gaps between occurrences of one event do not depend on how ties are ordered, so this
+    # window sorts one integer instead of the timestamp and the input order
+    same = ibis.window(group_by=["customer_id", "code"], order_by="m")
+    gap = m.lead().over(w) - m
+    return coded.select(
         "customer_id",
-        "event",
-        "channel",
-        m=m,
-        first_m=m.min().over(whole),
-        gap=m.lead().over(w) - m,
-        since_same=m - m.lag().over(same),
-        before_end=end - m,
+        "code",
+        "m",
+        first_m=m.first().over(w),
+        gap=gap,
+        last=gap.isnull() & ((end - m) > quiet_us),
+        rep=((m - m.lag().over(same)) <= window_us).fill_null(False),
     )
 
 
+@contextmanager
 def profile_events(
     log: EventLog,
     *,
@@ -72,8 +103,8 @@ def profile_events(
     persona: pd.DataFrame | None,
     labels: Mapping[str, str] | None = None,
     quiet_days: float = 30.0,
-) -> EventProfile:
-    """Measure every event name of ``log`` in a few passes over one materialised table.
+) -> Iterator[EventProfile]:
+    """Measure every event name of ``log`` in one pass of windows; a context manager.
 
     Parameters
     ----------
@@ -93,69 +124,94 @@ def profile_events(
     quiet_days : float
         A customer's journey "ends" at their last event only when the log goes on for more
         than this many days after it (so customers still active at the end do not count).
+
+    Yields
+    ------
+    EventProfile
+        Its per-customer table is dropped when the context closes.
     """
     window_us = int(repeat_window_days * _US_PER_DAY)
     quiet_us = int(quiet_days * _US_PER_DAY)
-    with log._materialized(_base(log, labels)) as base:
-        gaps = log._execute(
-            base.group_by("event").agg(
-                n_events=base.count(),
-                median_gap=base.gap.cast("float64").median(),
+    coded, measured = _coded(log, labels)
+    label = dict(enumerate(measured))
+    with ExitStack() as keep:
+        with log._materialized(_base(log, coded, quiet_us, window_us)) as base:
+            gaps = log._execute(
+                base.group_by("code").agg(
+                    n_events=base.count(),
+                    median_gap=base.gap.cast("float64").median(),
+                )
             )
-        )
-        norms = gaps.dropna(subset=["median_gap"])
-        norm = ibis.memtable(
-            pd.DataFrame(
-                {
-                    "norm_event": norms["event"].astype(str),
-                    "wait_limit": wait_factor * norms["median_gap"],
-                }
+            norms = gaps.dropna(subset=["median_gap"])
+            norm = ibis.memtable(
+                pd.DataFrame(
+                    {
+                        "norm_code": norms["code"].astype("int32"),
+                        "wait_limit": wait_factor * norms["median_gap"],
+                    }
+                )
             )
-        )
-        base_n = base.left_join(norm, base.event == norm.norm_event)
-        wait_flag = (base_n.gap.cast("float64") > base_n.wait_limit).fill_null(False)
-        per_customer = base_n.group_by(["customer_id", "event"]).agg(
-            first_rel=(base_n.m - base_n.first_m).min(),
-            is_last=(base_n.gap.isnull() & (base_n.before_end > quiet_us)).any(),
-            repeat=(base_n.since_same <= window_us).fill_null(False).any(),
-            waited=wait_flag.any(),
-        )
-        with log._materialized(per_customer) as ce:
-            agg = {
-                "reach": ce.count(),
-                "median_first_us": ce.first_rel.cast("float64").median(),
-                "n_last": ce.is_last.cast("int64").sum(),
-                "n_repeat": ce.repeat.cast("int64").sum(),
-                "n_wait": ce.waited.cast("int64").sum(),
-            }
-            events = log._execute(ce.group_by("event").agg(**agg))
-            if outcome is not None:
-                events = events.merge(_outcome_counts(log, ce, outcome), on="event", how="left")
-            personas = (
-                _persona_reach(log, ce, persona)
-                if persona is not None
-                else pd.DataFrame(columns=["persona", "event", "reach"])
+            # waiting after any occurrence = the longest gap after the event beats its norm
+            per = base.group_by(["customer_id", "code"]).agg(
+                first_rel=(base.m - base.first_m).min(),
+                min_m=base.m.min(),
+                max_m=base.m.max(),
+                max_gap=base.gap.max(),
+                is_last=base["last"].any(),
+                repeat=base.rep.any(),
             )
-        channels = log._execute(base.group_by(["event", "channel"]).agg(n=base.count()))
-        n_customers = int(log._execute(base.customer_id.nunique()))
-    events = events.merge(gaps, on="event", how="left")
-    events["channel"] = events["event"].map(_modal_channel(channels))
-    events["median_first_days"] = events.pop("median_first_us") / _US_PER_DAY
-    events["median_gap_days"] = events.pop("median_gap") / _US_PER_DAY
-    for col in events.columns:
-        if col.startswith("n_") or col in ("reach",) or col.startswith("out_"):
-            events[col] = events[col].fillna(0).astype("int64")
-    events = events.sort_values(["median_first_days", "event"]).reset_index(drop=True)
-    return EventProfile(
-        events=events,
-        personas=personas,
-        n_customers=n_customers,
-        gap_norm_days=float(gaps["median_gap"].median()) / _US_PER_DAY,
-    )
+            per_n = per.left_join(norm, per.code == norm.norm_code)
+            per_customer = per_n.select(
+                "customer_id",
+                "code",
+                "min_m",
+                "max_m",
+                "is_last",
+                "repeat",
+                "first_rel",
+                waited=(per_n.max_gap.cast("float64") > per_n.wait_limit).fill_null(False),
+            )
+            ce = keep.enter_context(log._materialized(per_customer))
+        agg = {
+            "reach": ce.count(),
+            "median_first_us": ce.first_rel.cast("float64").median(),
+            "n_last": ce.is_last.cast("int64").sum(),
+            "n_repeat": ce.repeat.cast("int64").sum(),
+            "n_wait": ce.waited.cast("int64").sum(),
+        }
+        events = log._execute(ce.group_by("code").agg(**agg))
+        if outcome is not None:
+            events = events.merge(_outcome_counts(log, ce, outcome), on="code", how="left")
+        personas = (
+            _persona_reach(log, ce, persona, label)
+            if persona is not None
+            else pd.DataFrame(columns=["persona", "event", "reach"])
+        )
+        n_customers = int(log._execute(ce.customer_id.nunique()))
+        events = events.merge(gaps, on="code", how="left")
+        events.insert(0, "event", events.pop("code").map(label))
+        channels = _channel_counts(log, labels)
+        events["channel"] = events["event"].map(_modal_channel(channels))
+        events["median_first_days"] = events.pop("median_first_us") / _US_PER_DAY
+        events["median_gap_days"] = events.pop("median_gap") / _US_PER_DAY
+        for col in events.columns:
+            if col.startswith("n_") or col in ("reach",) or col.startswith("out_"):
+                events[col] = events[col].fillna(0).astype("int64")
+        events = events.sort_values(["median_first_days", "event"]).reset_index(drop=True)
+        yield EventProfile(
+            events=events,
+            personas=personas,
+            n_customers=n_customers,
+            gap_norm_days=float(gaps["median_gap"].median()) / _US_PER_DAY,
+            log=log,
+            per_customer=ce,
+            codes={lab: i for i, lab in enumerate(measured)},
+        )
 
 
 def _outcome_counts(log: EventLog, ce: ir.Table, outcome: pd.DataFrame) -> pd.DataFrame:
-    """Per event: customers with an outcome who reached it, had a bad outcome, and each flag."""
+    """Per event code: customers with an outcome who reached it, had a bad outcome, and each
+    flag."""
     out = ibis.memtable(outcome[["customer_id", "bad"]])
     j = ce.inner_join(out, ce.customer_id == out.customer_id)
     bad = j.bad.cast("int64")
@@ -164,15 +220,26 @@ def _outcome_counts(log: EventLog, ce: ir.Table, outcome: pd.DataFrame) -> pd.Da
         f = j[flag].cast("int64")
         agg[f"out_{flag}"] = f.sum()
         agg[f"out_{flag}_bad"] = (f * bad).sum()
-    return log._execute(j.group_by("event").agg(**agg))
+    return log._execute(j.group_by("code").agg(**agg))
 
 
-def _persona_reach(log: EventLog, ce: ir.Table, persona: pd.DataFrame) -> pd.DataFrame:
+def _persona_reach(
+    log: EventLog, ce: ir.Table, persona: pd.DataFrame, label: Mapping[int, str]
+) -> pd.DataFrame:
     p = ibis.memtable(persona[["customer_id", "persona"]])
     j = ce.inner_join(p, ce.customer_id == p.customer_id)
-    table = log._execute(j.group_by(["persona", "event"]).agg(reach=j.count()))
+    table = log._execute(j.group_by(["persona", "code"]).agg(reach=j.count()))
+    table.insert(1, "event", table.pop("code").map(label))
     table["reach"] = table["reach"].astype("int64")
     return table
+
+
+def _channel_counts(log: EventLog, labels: Mapping[str, str] | None) -> pd.DataFrame:
+    """Events per (measured event, channel), counted on the log itself (no window needed)."""
+    t = log._table
+    counts = log._execute(t.group_by(["event", "channel"]).agg(n=t.count()))
+    counts["event"] = counts["event"].map(lambda e: (labels or {}).get(e, e))
+    return counts.groupby(["event", "channel"], as_index=False, dropna=False)["n"].sum()
 
 
 def _modal_channel(channels: pd.DataFrame) -> dict[str, str]:
@@ -188,32 +255,31 @@ def _stage_labels(log: EventLog, stage_of: Mapping[str, str]) -> ir.Table:
     t = log._table
     m = log._micros(t.timestamp)
     labels = t.event.substitute(dict(stage_of), else_=ibis.null("string")).cast("string")
-    w = customer_window()
-    end = int(log._execute(m.max()))
-    s = t.select(
-        "customer_id",
-        m=m,
-        stage=labels,
-        gap=m.lead().over(w) - m,
-        before_end=end - m,
-    )
+    s = t.select("customer_id", m=m, stage=labels)
     return s.filter(s.stage.notnull())
 
 
-def stage_profile(
-    log: EventLog, stage_of: Mapping[str, str], quiet_days: float = 30.0
-) -> pd.DataFrame:
+def stage_profile(profile: EventProfile, stage_of: Mapping[str, str]) -> pd.DataFrame:
     """Per stage: ``reach``, ``median_days`` spent (first to last event) and ``n_last``.
 
-    ``n_last`` counts customers whose last event in the whole log falls in the stage, more
-    than ``quiet_days`` before the log ends.
+    ``stage_of`` maps measured events (labels) to stages; it is read from the open
+    :func:`profile_events` context. ``n_last`` counts customers whose last event in the
+    whole log falls in the stage, more than ``quiet_days`` before the log ends.
     """
-    if not stage_of:
+    codes = {profile.codes[e]: s for e, s in stage_of.items() if e in profile.codes}
+    if not codes:
         return pd.DataFrame(columns=["stage", "reach", "median_days", "n_last"])
-    s = _stage_labels(log, stage_of)
+    log, ce = profile.log, profile.per_customer
+    lookup = ibis.memtable(
+        {
+            "stage_code": np.array(list(codes), dtype="int32"),
+            "stage": [str(s) for s in codes.values()],
+        }
+    )
+    s = ce.inner_join(lookup, ce.code == lookup.stage_code)
     per = s.group_by(["customer_id", "stage"]).agg(
-        span=s.m.max() - s.m.min(),
-        is_last=(s.gap.isnull() & (s.before_end > int(quiet_days * _US_PER_DAY))).any(),
+        span=s.max_m.max() - s.min_m.min(),
+        is_last=s.is_last.any(),
     )
     table = log._execute(
         per.group_by("stage").agg(
