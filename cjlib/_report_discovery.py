@@ -20,6 +20,16 @@ _LABELS = {
     "persona_gap": "persona journeys that differ",
     "unobservable": "not observable in the log",
 }
+_HOW = {  # "how this is counted", one line per card
+    "not_in_map": "events customers produce that no designed touchpoint binds",
+    "never_seen": "owned designed touchpoints with no event in the data",
+    "order_inversion": "designed A before B; under 40% of customers reaching both reach A first",
+    "unmapped_pain": "confirmed behavioural pain points at touchpoints whose design lists none",
+    "emotion_outside": "designed scores outside the measured interval (Bonferroni)",
+    "handover_stall": "owner handovers losing > 1.5x the median step's share of customers",
+    "persona_gap": "a persona reaches a touchpoint < 2% of the time, another >= 10%",
+    "unobservable": "non-owned designed touchpoints without events (kept, not an error)",
+}
 _ROWS = 20
 
 
@@ -46,13 +56,13 @@ def discovery_section(
     )
     diff = compare_maps(journey_map, found)
     counts = diff.counts()
-    cards = [(f"{n:,}", _LABELS[k]) for k, n in counts.items() if n]
+    cards = [(f"{n:,}", _LABELS[k], _HOW[k]) for k, n in counts.items() if n]
     table = diff.table.head(_ROWS)[["kind", "item", "detail", "customers", "evidence"]].copy()
     table["kind"] = table["kind"].map(_LABELS)
     more = len(diff.table) - len(table)
     note = f"<p>{more} more differences are in <code>report.results['comparison']</code>.</p>"
     body = (
-        kpi_cards(cards or [("0", "differences")])
+        kpi_cards(cards or [("0", "differences", "between the designed map and the data")])
         + built.add_figure("diff_canvas", diff.plot(title=""))
         + table_html(table, formats={"customers": "{:,.0f}"}, wide=["detail", "evidence"])
         + (note if more > 0 else "")

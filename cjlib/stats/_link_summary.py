@@ -117,6 +117,8 @@ def link_summary(
         for key, value in info.items()
         if key in ("n", "controls", "alpha") and value not in ([], (), None)
     )
+    if info.get("direction"):  # "churned: higher is worse": the sign a reader must not guess
+        facts = f"{info['direction']} · {facts}" if facts else str(info["direction"])
     lines = [*_wrap(title), "=" * min(len(title), WIDTH), *_wrap(facts, "  "), ""]
     lines.append(line("signal", header))
     lines += [

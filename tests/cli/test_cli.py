@@ -253,11 +253,10 @@ def test_report_exports_every_figure_for_slides(files, tmp_path, capsys):
     ]
     assert main(argv) == 0
     printed = capsys.readouterr().out.split()
-    names = {"emotion", "sankey", "funnel"}
+    figures = ("emotion", "sankey", "funnel", "diff_canvas")  # diff_canvas: designed vs data
+    names = set(figures)
     expected = [
-        str((tmp_path / "figs" / f"{n}.{f}").resolve())
-        for n in ("emotion", "sankey", "funnel")
-        for f in ("png", "svg")
+        str((tmp_path / "figs" / f"{n}.{f}").resolve()) for n in figures for f in ("png", "svg")
     ]
     assert printed == [str(out.resolve()), *expected]
     assert {p.stem for p in (tmp_path / "figs").iterdir()} == names
