@@ -6,7 +6,7 @@ The search tries many candidate signals, so it guards against fooling itself:
    estimation half. Candidates are screened, thresholds set and near-duplicates grouped on
    the selection half only; effects, intervals and p-values come from the estimation half,
    which took no part in choosing them.
-2. **Near-duplicate grouping.** Screened candidates whose exposures correlate (|phi| at or
+2. **Near-duplicate grouping.** Screened candidates whose exposures correlate (absolute phi at or
    above ``duplicate_threshold`` on the selection half) form one group, represented by its
    strongest member; the group is reported once with its members.
 3. **Benjamini–Hochberg over every candidate tried.** The q-values count all candidates
@@ -276,7 +276,7 @@ def find_signals(
     selection_share : float
         Share of the customers in the selection half.
     duplicate_threshold : float
-        |phi| at or above which two exposures are near-duplicates.
+        Absolute phi correlation at or above which two exposures are near-duplicates.
     min_share : float
         Candidates exposing fewer than this share (or more than 1 − it) of the selection
         half are not tested (they still count as tried).
