@@ -22,7 +22,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m ruff check cjlib tests benchmarks docs setup.py
 	# the docstring examples run too (numeric tolerance: doctest_optionflags in pyproject.toml)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup tests cjlib --doctest-modules
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25 tests cjlib --doctest-modules
 
 # the documentation site, offline, warnings as errors (the notebooks are executed: minutes)
 docs: $(STAMP)

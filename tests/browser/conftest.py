@@ -69,12 +69,11 @@ def lab(lab_notebook: tuple[str, list[str]], tmp_path_factory: Any) -> Iterator[
         yield url
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
-    """A fresh page that records console errors, uncaught errors, dialogs and remote requests.
+def new_logged_page(browser: Any) -> tuple[Any, Any, PageLog]:
+    """(context, page, log) of a fresh page recording errors, dialogs and remote requests.
 
-    Only ``file://`` and ``data:`` loads are allowed: any other request is recorded and aborted,
-    so a page that needs the network (a CDN, a tracking pixel, an injected ``src``) is caught.
+    Only ``file://``, ``data:`` and ``about:`` loads are allowed; any other request is
+    recorded and aborted.
     """
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     log = PageLog()
@@ -99,5 +98,16 @@ def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
             route.abort()
 
     pg.route("**/*", on_route)
+    return context, pg, log
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
+    """A fresh page that records console errors, uncaught errors, dialogs and remote requests.
+
+    Only ``file://`` and ``data:`` loads are allowed: any other request is recorded and aborted,
+    so a page that needs the network (a CDN, a tracking pixel, an injected ``src``) is caught.
+    """
+    context, pg, log = new_logged_page(browser)
     yield pg, log
     context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -116,9 +117,41 @@ def _figures_in_widgets(nb) -> int:
     return sum(walk(f"IPY_MODEL_{v}") for v in views)
 
 
+def _in_own_playwright(check: Any) -> Any:
+    """Run ``check(page, log)`` on a fresh thread with its own Playwright and Chromium.
+
+    The notebook kernels' client leaves an asyncio loop running on this thread, and
+    Playwright's sync API refuses to start inside one; a new thread has no loop.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import sync_playwright
+
+    bc = sys.modules["_browser_conftest"]
+    if not bc.CHROMIUM.exists():
+        pytest.skip(bc.SKIP_REASON)
+
+    def run() -> Any:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(bc.CHROMIUM), args=bc.CHROMIUM_ARGS, headless=True
+            )
+            try:
+                context, pg, log = bc.new_logged_page(chromium)
+                try:
+                    return check(pg, log)
+                finally:
+                    context.close()
+            finally:
+                chromium.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
 @pytest.mark.notebook
 @pytest.mark.slow
-def test_exported_page_draws_every_figure_offline(executed, page, tmp_path):
+def test_exported_page_draws_every_figure_offline(executed, tmp_path):
     path, nb = executed
     figure_cells = sum(
         any(PLOTLY in o.get("data", {}) for o in c.outputs)
@@ -129,23 +162,32 @@ def test_exported_page_draws_every_figure_offline(executed, page, tmp_path):
     write_plotly_js(tmp_path)
     html_path = tmp_path / f"{path.stem}.html"
     html_path.write_text(notebook_to_html(nb), encoding="utf-8")
-
-    pg, log = page
-    pg.set_default_timeout(120_000)  # a loaded 2-core machine parses 4.8 MB of plotly.js slowly
-    pg.goto(html_path.as_uri(), wait_until="domcontentloaded")
     outside = ".jp-OutputArea-output:not(:has(.cj-widget-snapshot)) .plotly-graph-div"
     inside = ".cj-widget-snapshot .plotly-graph-div"
     expected = figure_cells + in_widgets
-    pg.wait_for_function(
-        "n => document.querySelectorAll('.plotly-graph-div:has(.main-svg)').length >= n",
-        arg=expected,
-    )
-    assert pg.locator(outside).count() == figure_cells
-    assert pg.locator(inside).count() == in_widgets
-    drawn = pg.locator(".plotly-graph-div:has(.main-svg)").count()
-    assert drawn == figure_cells + in_widgets, "a figure div was left empty"
+
+    def check(pg: Any, log: Any) -> dict[str, Any]:
+        pg.set_default_timeout(120_000)  # a loaded 2-core machine parses plotly.js slowly
+        pg.goto(html_path.as_uri(), wait_until="domcontentloaded")
+        pg.wait_for_function(
+            "n => document.querySelectorAll('.plotly-graph-div:has(.main-svg)').length >= n",
+            arg=expected,
+        )
+        return {
+            "outside": pg.locator(outside).count(),
+            "inside": pg.locator(inside).count(),
+            "drawn": pg.locator(".plotly-graph-div:has(.main-svg)").count(),
+            "snapshots": pg.locator(".cj-widget-snapshot").count(),
+            "log": log,
+        }
+
+    seen = _in_own_playwright(check)
+    log = seen["log"]
+    assert seen["outside"] == figure_cells
+    assert seen["inside"] == in_widgets
+    assert seen["drawn"] == figure_cells + in_widgets, "a figure div was left empty"
     assert log.remote_requests == []
     assert log.page_errors == [] and log.console_errors == []
     # every widget view became a static snapshot instead of an empty placeholder
     views = sum(WIDGET_VIEW in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
-    assert pg.locator(".cj-widget-snapshot").count() == views
+    assert seen["snapshots"] == views
