@@ -45,6 +45,7 @@ PACKAGES = (
     "cjlib.plot",
     "cjlib.widgets",
     "cjlib.datasets",
+    "cjlib.discover",
     "cjlib.report",
     "cjlib",
 )
